@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helper prototypes: the one table the verifier checks calls against and
+ * the disassembler names calls from. Implementations live with their hosts
+ * (Xen's resolver, lib/xfo_run.c in userspace) and follow these signatures.
+ */
+#include "private.h"
+#include "xfo_core.h"
+
+static const struct xfo_helper_proto protos[XFO_HELPER_MAX + 1] = {
+    [XFO_HELPER_MAP_READ] = {
+        .name = "map_read",
+        .args = { XFO_ARG_MAP, XFO_ARG_SCALAR, XFO_ARG_STACK_OUT,
+                  XFO_ARG_CONST_SIZE },
+        .max_size = XFO_MAP_MAX_VALUE,
+    },
+    [XFO_HELPER_MAP_WRITE] = {
+        .name = "map_write",
+        .args = { XFO_ARG_MAP, XFO_ARG_SCALAR, XFO_ARG_STACK_IN,
+                  XFO_ARG_CONST_SIZE },
+        .max_size = XFO_MAP_MAX_VALUE,
+    },
+    [XFO_HELPER_MAP_ADD] = {
+        .name = "map_add",
+        .args = { XFO_ARG_MAP, XFO_ARG_SCALAR, XFO_ARG_SCALAR },
+    },
+    [XFO_HELPER_TIME_NS] = {
+        .name = "time_ns",
+    },
+    [XFO_HELPER_TRACE] = {
+        .name = "trace",
+        .args = { XFO_ARG_STACK_IN, XFO_ARG_CONST_SIZE },
+        .max_size = XFO_TRACE_MAX_RECORD,
+    },
+};
+
+const struct xfo_helper_proto *xfo_helper_proto(uint32_t id)
+{
+    if ( id >= ARRAY_SIZE(protos) || !protos[id].name )
+        return NULL;
+    return &protos[id];
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/: the eBPF machinery shared by Xen and userspace. Freestanding: no
+ * allocation (callers pass workspace and buffers), no printing (callers
+ * pass a log), no globals that change. Core sources include core/private.h
+ * first; userspace users include <stdarg.h>, <stdbool.h>, <stddef.h>,
+ * <stdint.h> and <xfo.h> first (lib/libxfo.h does).
+ */
+#ifndef XFO_CORE_H
+#define XFO_CORE_H
+
+#ifndef XFO_PRINTF
+#define XFO_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
+#include "ebpf.h"
+
+/* ------------------------------------------------------------------------
+ * Log: a caller-supplied text buffer, always NUL-terminated, that never
+ * overflows. Like Linux's bpf_verifier_log, the caller owns the memory.
+ * ------------------------------------------------------------------------ */
+#define XFO_LOG_ERRORS   1            /* the reason for a refusal */
+#define XFO_LOG_VERBOSE  2            /* plus every instruction and state */
+
+struct xfo_log {
+    char *buf;                        /* may be NULL: nothing is kept */
+    uint32_t size;                    /* bytes at buf */
+    uint32_t len;                     /* bytes written, NUL excluded */
+    uint32_t level;                   /* XFO_LOG_*; 0 logs nothing */
+    bool truncated;                   /* something did not fit */
+};
+
+void xfo_log_init(struct xfo_log *log, char *buf, uint32_t size,
+                  uint32_t level);
+void xfo_log_printf(struct xfo_log *log, const char *fmt, ...)
+    XFO_PRINTF(2, 3);
+void xfo_log_vprintf(struct xfo_log *log, const char *fmt, va_list ap);
+
+/*
+ * Formats into buf (always NUL-terminated when size > 0) and returns the
+ * length the whole text needed. Understands %s %c %d %u %x %ld %lu %lx
+ * %lld %llu %llx, a width and the '-' and '0' flags, and %%.
+ */
+int xfo_snprintf(char *buf, size_t size, const char *fmt, ...)
+    XFO_PRINTF(3, 4);
+
+/* ------------------------------------------------------------------------
+ * A program as the verifier and the disassembler see it.
+ * ------------------------------------------------------------------------ */
+struct xfo_prog {
+    const struct ebpf_insn *insns;
+    uint32_t insn_cnt;
+    const struct xfo_map_def *maps;   /* indexed by XFO_PSEUDO_MAP_IDX imm */
+    uint32_t map_cnt;
+};
+
+/* ------------------------------------------------------------------------
+ * Helper prototypes, shared by the verifier, the disassembler and the
+ * helper implementations in Xen and in userspace.
+ * ------------------------------------------------------------------------ */
+enum xfo_arg_kind {
+    XFO_ARG_NONE = 0,                 /* unused slot: anything allowed */
+    XFO_ARG_SCALAR,                   /* an initialised non-pointer */
+    XFO_ARG_MAP,                      /* a map handle from LDDW */
+    XFO_ARG_STACK_IN,                 /* stack buffer the helper reads */
+    XFO_ARG_STACK_OUT,                /* stack buffer the helper fills */
+    XFO_ARG_CONST_SIZE,               /* size of the preceding buffer */
+};
+
+struct xfo_helper_proto {
+    const char *name;
+    uint8_t args[5];                  /* enum xfo_arg_kind for r1..r5 */
+    uint32_t max_size;                /* bound on a CONST_SIZE argument */
+};
+
+/* NULL for an unknown ID. */
+const struct xfo_helper_proto *xfo_helper_proto(uint32_t id);
+
+/* ------------------------------------------------------------------------
+ * Verifier (the hypervisor profile; rules in docs/verifier.md).
+ * ------------------------------------------------------------------------ */
+struct xfo_verifier_stats {
+    uint32_t insns_visited;           /* instructions checked */
+    uint32_t merge_points;            /* jump targets with joined states */
+    uint32_t stack_depth;             /* deepest stack byte used */
+    uint32_t helpers_used;            /* bit per helper ID */
+};
+
+/* Bytes of workspace xfo_verify() needs for a program of insn_cnt. */
+size_t xfo_verifier_workspace_size(uint32_t insn_cnt);
+
+/*
+ * Returns 0 when the program is safe to run in Xen; otherwise a negative
+ * errno value, with the reason in the log (instruction index and rule).
+ * -E2BIG: too long or too many maps; -ENOSPC: workspace too small;
+ * -EINVAL: any rule broken.
+ */
+int xfo_verify(const struct xfo_prog *prog, void *workspace,
+               size_t workspace_size, struct xfo_log *log,
+               struct xfo_verifier_stats *stats);
+
+/* ------------------------------------------------------------------------
+ * Interpreter for the whole ISA of RFC 9669.
+ * ------------------------------------------------------------------------ */
+
+/* Calls helper id with r1..r5; sets *err nonzero for an unknown helper. */
+typedef uint64_t xfo_helper_call_t(void *opaque, uint32_t id,
+                                   const uint64_t args[5], int *err);
+
+#define XFO_VM_READ   (1u << 0)
+#define XFO_VM_WRITE  (1u << 1)
+
+/* A memory range a program may touch, for the checked mode. */
+struct xfo_vm_region {
+    uint64_t start;
+    uint64_t len;
+    uint32_t flags;                   /* XFO_VM_* */
+    uint32_t pad;
+};
+
+/* Local calls take one more XFO_STACK_SIZE frame of stack each. */
+#define XFO_VM_MAX_CALL_DEPTH 8
+
+struct xfo_vm {
+    const struct ebpf_insn *insns;
+    uint32_t insn_cnt;
+    uint32_t stack_size;              /* >= XFO_STACK_SIZE */
+    uint8_t *stack;
+    xfo_helper_call_t *call_helper;   /* NULL: every call fails */
+    void *opaque;                     /* passed to call_helper */
+    uint64_t insn_limit;              /* stop after this many; 0: none */
+    /* Checked mode only: ranges besides the stack that may be accessed. */
+    const struct xfo_vm_region *regions;
+    uint32_t region_cnt;
+};
+
+struct xfo_vm_result {
+    int err;                          /* 0, or why the run stopped */
+    uint32_t pc;                      /* the instruction that stopped it */
+    uint64_t insns;                   /* instructions executed */
+};
+
+/*
+ * Runs the program with r1 and r2 as given and r10 at the top of the
+ * stack; returns r0 through *r0. Errors: -EINVAL (invalid instruction),
+ * -ERANGE (jump or call out of the program), -ELOOP (call depth),
+ * -E2BIG (insn_limit reached), -ENOENT (helper failed), and in the
+ * checked mode -EFAULT (access outside every region).
+ * xfo_vm_run() trusts the verifier for memory safety; the checked mode
+ * trusts nothing and is for tests, the fuzzer and unverified code.
+ */
+int xfo_vm_run(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
+               uint64_t *r0, struct xfo_vm_result *res);
+int xfo_vm_run_checked(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
+                       uint64_t *r0, struct xfo_vm_result *res);
+
+/* ------------------------------------------------------------------------
+ * Disassembler: Linux verifier-log syntax, e.g. "r2 = *(u32 *)(r1 +8)".
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Writes the text of the instruction at pc into buf and returns how many
+ * slots it takes (2 for LDDW, else 1), or 0 when pc is past the end.
+ * Never fails on a bad instruction: it prints "invalid opcode 0x..".
+ */
+unsigned int xfo_disasm_insn(const struct xfo_prog *prog, uint32_t pc,
+                             char *buf, size_t size);
+
+#endif /* XFO_CORE_H */
