@@ -25,7 +25,7 @@ static void out_pad(struct out *o, char c, int n)
         out_char(o, c);
 }
 
-static void out_number(struct out *o, uint64_t v, bool negative,
+static void out_number(struct out *o, uint64_t v, char sign,
                        unsigned int base, int width, bool left, bool zero)
 {
     char digits[24];
@@ -36,13 +36,13 @@ static void out_number(struct out *o, uint64_t v, bool negative,
         v /= base;
     } while ( v );
 
-    len = n + negative;
-    if ( !left && zero && negative )
-        out_char(o, '-');
+    len = n + !!sign;
+    if ( !left && zero && sign )
+        out_char(o, sign);
     if ( !left )
         out_pad(o, zero ? '0' : ' ', width - len);
-    if ( (left || !zero) && negative )
-        out_char(o, '-');
+    if ( (left || !zero) && sign )
+        out_char(o, sign);
     while ( n )
         out_char(o, digits[--n]);
     if ( left )
@@ -53,7 +53,7 @@ static void out_format(struct out *o, const char *fmt, va_list ap)
 {
     for ( ; *fmt; fmt++ )
     {
-        bool left = false, zero = false;
+        bool left = false, zero = false, plus = false;
         int width = 0, longs = 0;
         const char *s;
         uint64_t u;
@@ -66,10 +66,12 @@ static void out_format(struct out *o, const char *fmt, va_list ap)
         }
 
         fmt++;
-        for ( ; *fmt == '-' || *fmt == '0'; fmt++ )
+        for ( ; *fmt == '-' || *fmt == '0' || *fmt == '+'; fmt++ )
         {
             if ( *fmt == '-' )
                 left = true;
+            else if ( *fmt == '+' )
+                plus = true;
             else
                 zero = true;
         }
@@ -100,14 +102,14 @@ static void out_format(struct out *o, const char *fmt, va_list ap)
 
         case 'd':
             i = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
-            out_number(o, i < 0 ? -(uint64_t)i : (uint64_t)i, i < 0, 10,
-                       width, left, zero);
+            out_number(o, i < 0 ? -(uint64_t)i : (uint64_t)i,
+                       i < 0 ? '-' : plus ? '+' : 0, 10, width, left, zero);
             break;
 
         case 'u':
         case 'x':
             u = longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
-            out_number(o, u, false, *fmt == 'u' ? 10 : 16, width, left, zero);
+            out_number(o, u, 0, *fmt == 'u' ? 10 : 16, width, left, zero);
             break;
 
         case '%':

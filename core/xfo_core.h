@@ -10,7 +10,7 @@
 #define XFO_CORE_H
 
 #ifndef XFO_PRINTF
-#define XFO_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define XFO_PRINTF(f, a) __attribute__((format(__printf__, f, a)))
 #endif
 
 #include "ebpf.h"
@@ -39,7 +39,7 @@ void xfo_log_vprintf(struct xfo_log *log, const char *fmt, va_list ap);
 /*
  * Formats into buf (always NUL-terminated when size > 0) and returns the
  * length the whole text needed. Understands %s %c %d %u %x %ld %lu %lx
- * %lld %llu %llx, a width and the '-' and '0' flags, and %%.
+ * %lld %llu %llx, a width and the '-', '+' and '0' flags, and %%.
  */
 int xfo_snprintf(char *buf, size_t size, const char *fmt, ...)
     XFO_PRINTF(3, 4);
