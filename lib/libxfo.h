@@ -7,7 +7,7 @@
  * Naming follows libbpf: xfo_<object>__<verb>(). Functions that can fail
  * return 0 or a negative errno value and, where they take one, write a
  * one-line reason into the caller's err buffer (always NUL-terminated).
- * Internal headers (lib/*_internal.h) are not part of this interface.
+ * Internal headers (lib/<name>_internal.h) are not part of this interface.
  */
 #ifndef LIBXFO_H
 #define LIBXFO_H
