@@ -13,7 +13,7 @@ CC      ?= gcc
 CLANG   ?= clang
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter
+            -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -Iinclude -Icore -Ilib -D_GNU_SOURCE
 LDFLAGS  ?=
