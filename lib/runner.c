@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lib/runner.c: runs a program in userspace as Xen would, around the core
+ * interpreter: zeroed map storage, a bounded trace buffer, a stack of
+ * XFO_STACK_SIZE and the helpers of include/xfo.h.
+ *
+ * Helper error returns, as negative errno values in r0 (Xen's helpers must
+ * agree; the runner is the reference the tests check):
+ *
+ *   map_read(map, key, buf, size), map_write(map, key, buf, size)
+ *     -EINVAL  the handle names no map, or size is 0
+ *     -ENOENT  key >= max_entries
+ *     -E2BIG   size > value_size (a smaller size copies the value's first
+ *              size bytes)
+ *     -EFAULT  [buf, buf + size) is not inside the program's stack
+ *     map_read zeroes the buffer when it fails and the buffer is valid, so
+ *     the program never reads stale bytes as a value.
+ *   map_add(map, key, delta)
+ *     the new value of the value's first 8 bytes (atomic); 0 when the
+ *     handle names no map or key >= max_entries
+ *   time_ns()
+ *     CLOCK_MONOTONIC in nanoseconds
+ *   trace(buf, size)
+ *     -EINVAL  size is 0
+ *     -E2BIG   size > XFO_TRACE_MAX_RECORD
+ *     -EFAULT  the buffer is not inside the program's stack
+ *     -ENOSPC  the record (4-byte length + size bytes) does not fit
+ *
+ * A map handle is the map's index, the value LDDW src_reg
+ * XFO_PSEUDO_MAP_IDX loads. Arguments the prototypes declare u32 (keys,
+ * sizes) are taken from the low 32 bits of their registers, as a C
+ * implementation of those prototypes sees them. Buffer arguments are checked against the stack
+ * in both modes: the verifier guarantees it for verified programs, and the
+ * check is what keeps helpers safe for unverified ones.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libxfo.h"
+
+#define RUNNER_TRACE_SIZE	4096
+/* Bounds runs of unverified programs that loop forever. */
+#define RUNNER_INSN_LIMIT	(1u << 22)
+
+struct runner_map {
+	struct xfo_map_def def;
+	uint8_t *data;			/* max_entries * value_size */
+};
+
+struct xfo_runner {
+	struct ebpf_insn *insns;	/* a copy of the program's */
+	uint32_t insn_cnt;
+	uint32_t map_cnt;
+	struct runner_map maps[XFO_MAX_MAPS];
+	uint8_t *stack;
+	uint32_t stack_size;
+	uint8_t *trace;
+	size_t trace_len;
+};
+
+static void set_err(char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !err_size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+}
+
+static int check_map_def(const struct xfo_map_def *def, uint32_t idx,
+			 char *err, size_t err_size)
+{
+	if (def->type != XFO_MAP_ARRAY) {
+		set_err(err, err_size, "map %u: type %u is not an array", idx,
+			def->type);
+		return -EINVAL;
+	}
+	if (def->key_size != 4) {
+		set_err(err, err_size, "map %u: key_size %u, must be 4", idx,
+			def->key_size);
+		return -EINVAL;
+	}
+	if (def->value_size == 0 || def->value_size > XFO_MAP_MAX_VALUE ||
+	    def->value_size % 8) {
+		set_err(err, err_size,
+			"map %u: value_size %u, must be a multiple of 8 in 8..%u",
+			idx, def->value_size, XFO_MAP_MAX_VALUE);
+		return -EINVAL;
+	}
+	if (def->max_entries == 0 || def->max_entries > XFO_MAP_MAX_ENTRIES) {
+		set_err(err, err_size, "map %u: max_entries %u, must be 1..%u",
+			idx, def->max_entries, XFO_MAP_MAX_ENTRIES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
+		    char *err, size_t err_size)
+{
+	struct xfo_runner *r;
+	uint32_t i;
+	int ret;
+
+	set_err(err, err_size, "%s", "");
+	if (!runnerp) {
+		set_err(err, err_size, "no runner to return");
+		return -EINVAL;
+	}
+	*runnerp = NULL;
+	if (!prog || (!prog->insns && prog->insn_cnt)) {
+		set_err(err, err_size, "no program");
+		return -EINVAL;
+	}
+	if (prog->map_cnt > XFO_MAX_MAPS) {
+		set_err(err, err_size, "%u maps, at most %u", prog->map_cnt,
+			XFO_MAX_MAPS);
+		return -E2BIG;
+	}
+	if (prog->map_cnt && !prog->maps) {
+		set_err(err, err_size, "%u maps but no map table",
+			prog->map_cnt);
+		return -EINVAL;
+	}
+	for (i = 0; i < prog->map_cnt; i++) {
+		ret = check_map_def(&prog->maps[i], i, err, err_size);
+		if (ret)
+			return ret;
+	}
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto nomem;
+	r->insn_cnt = prog->insn_cnt;
+	r->insns = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(*r->insns)
+					 : 1);
+	if (!r->insns)
+		goto nomem;
+	if (prog->insn_cnt)
+		memcpy(r->insns, prog->insns,
+		       prog->insn_cnt * sizeof(*r->insns));
+
+	r->map_cnt = prog->map_cnt;
+	for (i = 0; i < prog->map_cnt; i++) {
+		struct runner_map *m = &r->maps[i];
+
+		m->def = prog->maps[i];
+		m->data = calloc(m->def.max_entries, m->def.value_size);
+		if (!m->data)
+			goto nomem;
+	}
+
+	r->stack_size = XFO_STACK_SIZE;
+	r->stack = aligned_alloc(16, r->stack_size);
+	r->trace = malloc(RUNNER_TRACE_SIZE);
+	if (!r->stack || !r->trace)
+		goto nomem;
+	memset(r->stack, 0, r->stack_size);
+
+	*runnerp = r;
+	return 0;
+
+nomem:
+	xfo_runner__free(r);
+	set_err(err, err_size, "out of memory");
+	return -ENOMEM;
+}
+
+void xfo_runner__free(struct xfo_runner *r)
+{
+	uint32_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < XFO_MAX_MAPS; i++)
+		free(r->maps[i].data);
+	free(r->insns);
+	free(r->stack);
+	free(r->trace);
+	free(r);
+}
+
+/* Negative errno as the u64 a helper returns in r0. */
+static inline uint64_t helper_ret(int err)
+{
+	return (uint64_t)(int64_t)err;
+}
+
+/* The host pointer for [addr, addr + size) if it lies in the stack. */
+static void *stack_buf(struct xfo_runner *r, uint64_t addr, uint64_t size)
+{
+	uint64_t start = (uint64_t)(uintptr_t)r->stack;
+
+	if (addr < start || size > r->stack_size ||
+	    addr - start > r->stack_size - size)
+		return NULL;
+	return (void *)(uintptr_t)addr;
+}
+
+static struct runner_map *handle_map(struct xfo_runner *r, uint64_t handle)
+{
+	if (handle >= r->map_cnt)
+		return NULL;
+	return &r->maps[handle];
+}
+
+static uint64_t helper_map_copy(struct xfo_runner *r, const uint64_t a[5],
+				bool write)
+{
+	struct runner_map *m = handle_map(r, a[0]);
+	uint32_t key = (uint32_t)a[1], size = (uint32_t)a[3];
+	uint8_t *buf = stack_buf(r, a[2], size);
+	uint8_t *value;
+	int ret = 0;
+
+	if (!m || size == 0)
+		ret = -EINVAL;
+	else if (key >= m->def.max_entries)
+		ret = -ENOENT;
+	else if (size > m->def.value_size)
+		ret = -E2BIG;
+	else if (!buf)
+		ret = -EFAULT;
+
+	if (ret) {
+		if (!write && buf)
+			memset(buf, 0, size);
+		return helper_ret(ret);
+	}
+
+	value = m->data + (size_t)key * m->def.value_size;
+	if (write)
+		memcpy(value, buf, size);
+	else
+		memcpy(buf, value, size);
+	return 0;
+}
+
+static uint64_t helper_map_add(struct xfo_runner *r, const uint64_t a[5])
+{
+	struct runner_map *m = handle_map(r, a[0]);
+	uint32_t key = (uint32_t)a[1];
+	uint64_t *value;
+
+	if (!m || key >= m->def.max_entries)
+		return 0;
+	/* value_size is a multiple of 8 and the storage 8-byte aligned. */
+	value = (uint64_t *)(void *)(m->data +
+				     (size_t)key * m->def.value_size);
+	return __atomic_add_fetch(value, a[2], __ATOMIC_RELAXED);
+}
+
+static uint64_t helper_time_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t helper_trace(struct xfo_runner *r, const uint64_t a[5])
+{
+	uint32_t size = (uint32_t)a[1];
+	const uint8_t *buf = stack_buf(r, a[0], size);
+	uint32_t len32;
+
+	if (size == 0)
+		return helper_ret(-EINVAL);
+	if (size > XFO_TRACE_MAX_RECORD)
+		return helper_ret(-E2BIG);
+	if (!buf)
+		return helper_ret(-EFAULT);
+	if (RUNNER_TRACE_SIZE - r->trace_len < sizeof(len32) + size)
+		return helper_ret(-ENOSPC);
+
+	len32 = size;
+	memcpy(r->trace + r->trace_len, &len32, sizeof(len32));
+	memcpy(r->trace + r->trace_len + sizeof(len32), buf, size);
+	r->trace_len += sizeof(len32) + size;
+	return 0;
+}
+
+static uint64_t runner_call_helper(void *opaque, uint32_t id,
+				   const uint64_t args[5], int *err)
+{
+	struct xfo_runner *r = opaque;
+
+	switch (id) {
+	case XFO_HELPER_MAP_READ:
+		return helper_map_copy(r, args, false);
+	case XFO_HELPER_MAP_WRITE:
+		return helper_map_copy(r, args, true);
+	case XFO_HELPER_MAP_ADD:
+		return helper_map_add(r, args);
+	case XFO_HELPER_TIME_NS:
+		return helper_time_ns();
+	case XFO_HELPER_TRACE:
+		return helper_trace(r, args);
+	default:
+		*err = -ENOENT;
+		return 0;
+	}
+}
+
+int xfo_runner__run(struct xfo_runner *r, const struct xfo_fault_ctx *ctx,
+		    bool checked, uint64_t *verdict, struct xfo_vm_result *res)
+{
+	struct xfo_vm_region ctx_region = {
+		.start = (uint64_t)(uintptr_t)ctx,
+		.len = sizeof(*ctx),
+		.flags = XFO_VM_READ,
+	};
+	struct xfo_vm_result local_res;
+	struct xfo_vm vm = {
+		.insns = r->insns,
+		.insn_cnt = r->insn_cnt,
+		.stack_size = r->stack_size,
+		.stack = r->stack,
+		.call_helper = runner_call_helper,
+		.opaque = r,
+		.insn_limit = RUNNER_INSN_LIMIT,
+		.regions = ctx ? &ctx_region : NULL,
+		.region_cnt = ctx ? 1 : 0,
+	};
+	uint64_t r0 = 0;
+	int ret;
+
+	if (!res)
+		res = &local_res;
+	memset(res, 0, sizeof(*res));
+	/* Each run starts from a clean stack, as a fresh fault would. */
+	memset(r->stack, 0, r->stack_size);
+	if (checked)
+		ret = xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0,
+					 &r0, res);
+	else
+		ret = xfo_vm_run(&vm, (uint64_t)(uintptr_t)ctx, 0, &r0, res);
+	if (verdict)
+		*verdict = r0;
+	return ret;
+}
+
+void *xfo_runner__map_value(struct xfo_runner *r, uint32_t map, uint32_t key)
+{
+	struct runner_map *m;
+
+	if (!r)
+		return NULL;
+	m = handle_map(r, map);
+	if (!m || key >= m->def.max_entries)
+		return NULL;
+	return m->data + (size_t)key * m->def.value_size;
+}
+
+size_t xfo_runner__trace(const struct xfo_runner *r, const void **buf)
+{
+	if (buf)
+		*buf = r ? r->trace : NULL;
+	return r ? r->trace_len : 0;
+}
