@@ -37,7 +37,10 @@ all:
 BINS      :=
 TEST_BINS :=
 
-include $(sort $(wildcard */build.mk */*/build.mk))
+# Libraries and policies first: the other parts name them in prerequisites.
+BASE_PARTS := core/build.mk lib/build.mk bpf/build.mk tests/common/build.mk
+include $(BASE_PARTS)
+include $(filter-out $(BASE_PARTS),$(sort $(wildcard */build.mk */*/build.mk)))
 
 all: $(BINS)
 
