@@ -1,0 +1,1460 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Policy objects: ELF files built with clang -target bpf, read into
+ * programs and map definitions that core/ understands.
+ *
+ * Opening an object goes through four passes over a private copy of it:
+ *
+ *  1. The ELF structure is checked by hand: header, section header table,
+ *     every section's extent, string tables, the symbol table and the
+ *     relocation sections. libelf and libbpf trust much of this and can
+ *     crash or read out of bounds on a malformed file, so nothing is handed
+ *     to them before it passes.
+ *  2. With libelf, the relocations of the program sections are read and
+ *     checked: each must sit on the first slot of an LDDW and name a map in
+ *     .maps; calls to other functions (bpf-to-bpf) and references to global
+ *     data are refused.
+ *  3. libbpf opens the object and gives the programs (section, name,
+ *     instructions) and the BTF-defined maps (type, sizes, entries).
+ *  4. The map references found in pass 2 are rewritten in our copy of each
+ *     program into LDDW with src_reg XFO_PSEUDO_MAP_IDX and imm the map's
+ *     index, which libbpf does not do before load.
+ *
+ * Every failure is one line, "<object>: <what was wrong>", in the caller's
+ * err buffer. libbpf's own printing is captured during the open (its first
+ * warning becomes the message when libbpf itself refuses the object). The
+ * print callback is process-wide in libbpf, so opening objects from several
+ * threads at once is not supported.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gelf.h>
+#include <libelf.h>
+#include <bpf/libbpf.h>
+
+#include "libxfo.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "lib/object.c reads little-endian ELF in place: little-endian hosts only"
+#endif
+
+/* Largest object open_file reads. Policies are a few kilobytes. */
+#define XFO_OBJECT_MAX_SIZE	(64u << 20)
+
+#define INSN_SZ			8u
+
+/* BTF section headers (linux/btf.h; libbpf's btf.h wants the kernel one). */
+#define BTF_MAGIC_LE		0xeb9f
+
+struct xfo_program {
+	struct xfo_object *obj;
+	char *name;
+	char *section;
+	struct ebpf_insn *insns;
+	uint32_t insn_cnt;
+};
+
+struct xfo_object {
+	char *name;
+	struct xfo_program *progs;
+	uint32_t prog_cnt;
+	struct xfo_map_def maps[XFO_MAX_MAPS];
+	uint32_t map_cnt;
+};
+
+/* A function symbol in an executable section. */
+struct func_sym {
+	const char *name;
+	uint32_t shndx;
+	uint32_t insn_off;
+	uint32_t insn_cnt;
+};
+
+/* A map reference found in a program section. */
+struct map_reloc {
+	uint32_t shndx;
+	uint32_t insn;			/* index in the section */
+	const char *map;		/* the symbol's name */
+};
+
+/* State of one open; everything points into buf, our private copy. */
+struct loader {
+	const char *name;		/* of the object, for messages */
+	char *err;
+	size_t err_size;
+	bool failed;
+
+	uint8_t *buf;
+	size_t size;
+
+	Elf64_Ehdr ehdr;
+	Elf64_Shdr *shdrs;
+	uint32_t shnum;
+	const char *shstr;
+	uint64_t shstr_size;
+
+	uint32_t symtab;		/* section index, 0 if none */
+	uint32_t strtab;
+	const char *str;
+	uint64_t str_size;
+	uint32_t nsyms;
+	uint32_t maps_shndx;		/* .maps, 0 if none */
+
+	struct func_sym *funcs;
+	uint32_t func_cnt;
+	struct map_reloc *relocs;
+	uint32_t reloc_cnt;
+
+	Elf *elf;
+	struct bpf_object *bobj;
+	/* Full names of the maps, in index order, for matching relocations. */
+	const char *map_names[XFO_MAX_MAPS];
+};
+
+/* ------------------------------------------------------------------------
+ * Messages.
+ * ------------------------------------------------------------------------ */
+
+static void write_err(char *err, size_t err_size, const char *prefix,
+		      const char *fmt, va_list ap)
+{
+	size_t len;
+	char *p;
+
+	if (!err || !err_size)
+		return;
+	len = snprintf(err, err_size, "%s: ", prefix);
+	if (len < err_size)
+		vsnprintf(err + len, err_size - len, fmt, ap);
+	/* One line, printable: names in a malformed file can be anything. */
+	for (p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
+}
+
+static int __attribute__((format(printf, 3, 4)))
+ld_fail(struct loader *ld, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ld->failed) {
+		va_start(ap, fmt);
+		write_err(ld->err, ld->err_size, ld->name, fmt, ap);
+		va_end(ap);
+		ld->failed = true;
+	}
+	return -errnum;
+}
+
+static int __attribute__((format(printf, 5, 6)))
+set_err(char *err, size_t err_size, const char *prefix, int errnum,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	write_err(err, err_size, prefix, fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
+
+/* libbpf's first warning during an open, to explain its refusals. */
+static __thread char *libbpf_msg;
+static __thread size_t libbpf_msg_size;
+
+static int libbpf_capture(enum libbpf_print_level level, const char *fmt,
+			  va_list ap)
+{
+	size_t len;
+
+	if (level != LIBBPF_WARN || !libbpf_msg || libbpf_msg[0])
+		return 0;
+	vsnprintf(libbpf_msg, libbpf_msg_size, fmt, ap);
+	len = strlen(libbpf_msg);
+	while (len && (libbpf_msg[len - 1] == '\n' || libbpf_msg[len - 1] == ' '))
+		libbpf_msg[--len] = '\0';
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t len = strnlen(src, XFO_NAME_LEN - 1);
+
+	memcpy(dst, src, len);
+	memset(dst + len, 0, XFO_NAME_LEN - len);
+}
+
+/* ------------------------------------------------------------------------
+ * Pass 1: the ELF structure, by hand.
+ * ------------------------------------------------------------------------ */
+
+/* A section's name once names are checked, else a placeholder. */
+static const char *sec_name(const struct loader *ld, uint32_t idx)
+{
+	if (!ld->shstr && idx && idx == ld->ehdr.e_shstrndx)
+		return "section header string table";
+	if (!ld->shstr || idx >= ld->shnum ||
+	    ld->shdrs[idx].sh_name >= ld->shstr_size)
+		return "?";
+	return ld->shstr + ld->shdrs[idx].sh_name;
+}
+
+static const char *sym_name(const struct loader *ld, const Elf64_Sym *sym)
+{
+	if (ELF64_ST_TYPE(sym->st_info) == STT_SECTION &&
+	    sym->st_shndx < ld->shnum)
+		return sec_name(ld, sym->st_shndx);
+	return ld->str + sym->st_name;
+}
+
+static bool is_xfo_section(const char *name)
+{
+	return !strcmp(name, "xfo") || !strncmp(name, "xfo/", 4);
+}
+
+static bool is_exec(const struct loader *ld, uint32_t idx)
+{
+	return idx < ld->shnum &&
+	       ld->shdrs[idx].sh_type == SHT_PROGBITS &&
+	       (ld->shdrs[idx].sh_flags & SHF_EXECINSTR);
+}
+
+static void get_sym(const struct loader *ld, uint32_t idx, Elf64_Sym *sym)
+{
+	memcpy(sym, ld->buf + ld->shdrs[ld->symtab].sh_offset +
+	       (uint64_t)idx * sizeof(*sym), sizeof(*sym));
+}
+
+/* Whether [off, off + len) lies in the file; reports if not. */
+static int check_extent(struct loader *ld, uint32_t idx, const char *what)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[idx];
+
+	if (sh->sh_offset > UINT64_MAX - sh->sh_size)
+		return ld_fail(ld, EINVAL,
+			       "%s %u (%.64s): offset %llu + size %llu overflows",
+			       what, idx, sec_name(ld, idx),
+			       (unsigned long long)sh->sh_offset,
+			       (unsigned long long)sh->sh_size);
+	if (sh->sh_offset + sh->sh_size > ld->size)
+		return ld_fail(ld, EINVAL,
+			       "%s %u (%.64s) extends past the end of the file "
+			       "(offset %llu + size %llu > %zu)",
+			       what, idx, sec_name(ld, idx),
+			       (unsigned long long)sh->sh_offset,
+			       (unsigned long long)sh->sh_size, ld->size);
+	return 0;
+}
+
+static int check_ehdr(struct loader *ld)
+{
+	Elf64_Ehdr *eh = &ld->ehdr;
+	uint64_t table;
+
+	if (ld->size >= SELFMAG && memcmp(ld->buf, ELFMAG, SELFMAG))
+		return ld_fail(ld, EINVAL, "not an ELF file (bad magic)");
+	if (ld->size < sizeof(*eh))
+		return ld_fail(ld, EINVAL,
+			       "truncated ELF header (%zu bytes < %zu)",
+			       ld->size, sizeof(*eh));
+	memcpy(eh, ld->buf, sizeof(*eh));
+
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
+		return ld_fail(ld, EINVAL,
+			       "not a 64-bit ELF file (class %u)",
+			       eh->e_ident[EI_CLASS]);
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
+		return ld_fail(ld, EINVAL,
+			       "not a little-endian ELF file (data encoding %u)",
+			       eh->e_ident[EI_DATA]);
+	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
+		return ld_fail(ld, EINVAL, "unknown ELF version %u",
+			       eh->e_ident[EI_VERSION] != EV_CURRENT ?
+			       eh->e_ident[EI_VERSION] : eh->e_version);
+	if (eh->e_machine != EM_BPF)
+		return ld_fail(ld, EINVAL,
+			       "not a BPF object (machine %u, expected %u): "
+			       "build with clang -target bpf",
+			       eh->e_machine, EM_BPF);
+	if (eh->e_type != ET_REL)
+		return ld_fail(ld, EINVAL,
+			       "not a relocatable object (ELF type %u, expected "
+			       "ET_REL): pass the .o clang -c produced",
+			       eh->e_type);
+	if (eh->e_ehsize < sizeof(*eh))
+		return ld_fail(ld, EINVAL, "bad e_ehsize %u (expected %zu)",
+			       eh->e_ehsize, sizeof(*eh));
+	if (eh->e_phnum)
+		return ld_fail(ld, EINVAL,
+			       "unexpected program headers (e_phnum %u) in a "
+			       "relocatable object", eh->e_phnum);
+
+	if (!eh->e_shoff)
+		return ld_fail(ld, EINVAL, "no section header table (e_shoff 0)");
+	if (eh->e_shentsize != sizeof(Elf64_Shdr))
+		return ld_fail(ld, EINVAL, "bad e_shentsize %u (expected %zu)",
+			       eh->e_shentsize, sizeof(Elf64_Shdr));
+	if (!eh->e_shnum)
+		return ld_fail(ld, EINVAL,
+			       "no section headers (e_shnum 0; extended section "
+			       "numbering is not supported)");
+	table = (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr);
+	if (eh->e_shoff > UINT64_MAX - table)
+		return ld_fail(ld, EINVAL,
+			       "section header table offset %llu + %u * %zu "
+			       "overflows",
+			       (unsigned long long)eh->e_shoff, eh->e_shnum,
+			       sizeof(Elf64_Shdr));
+	if (eh->e_shoff + table > ld->size)
+		return ld_fail(ld, EINVAL,
+			       "section header table extends past the end of "
+			       "the file (offset %llu + %u * %zu > %zu)",
+			       (unsigned long long)eh->e_shoff, eh->e_shnum,
+			       sizeof(Elf64_Shdr), ld->size);
+	if (eh->e_shstrndx == SHN_XINDEX)
+		return ld_fail(ld, EINVAL,
+			       "e_shstrndx SHN_XINDEX: extended section "
+			       "numbering is not supported");
+	if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum)
+		return ld_fail(ld, EINVAL,
+			       "e_shstrndx %u out of range (%u sections)",
+			       eh->e_shstrndx, eh->e_shnum);
+
+	ld->shnum = eh->e_shnum;
+	ld->shdrs = calloc(ld->shnum, sizeof(*ld->shdrs));
+	if (!ld->shdrs)
+		return ld_fail(ld, ENOMEM, "out of memory");
+	memcpy(ld->shdrs, ld->buf + eh->e_shoff, table);
+	return 0;
+}
+
+/* A string table: in the file, non-empty and NUL-terminated. */
+static int check_strtab(struct loader *ld, uint32_t idx, const char *what)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[idx];
+	int err;
+
+	if (sh->sh_type != SHT_STRTAB)
+		return ld_fail(ld, EINVAL,
+			       "%s (section %u) is not a string table (type %u)",
+			       what, idx, sh->sh_type);
+	err = check_extent(ld, idx, "section");
+	if (err)
+		return err;
+	if (!sh->sh_size)
+		return ld_fail(ld, EINVAL, "%s (section %u) is empty", what, idx);
+	if (ld->buf[sh->sh_offset + sh->sh_size - 1])
+		return ld_fail(ld, EINVAL,
+			       "%s (section %u) is not NUL-terminated", what, idx);
+	return 0;
+}
+
+/*
+ * The headers of .BTF and .BTF.ext: magic, version 1, and the two
+ * offset/length pairs both have (types and strings; func and line info)
+ * inside the section. libbpf checks the contents.
+ */
+static int check_btf(struct loader *ld, uint32_t idx)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[idx];
+	const uint8_t *p = ld->buf + sh->sh_offset;
+	uint32_t hdr_len, part[4], i;
+	uint16_t magic;
+
+	if (sh->sh_size < 8 + sizeof(part))
+		return ld_fail(ld, EINVAL, "section %u (%s) is too short for "
+			       "its header (%llu bytes)", idx, sec_name(ld, idx),
+			       (unsigned long long)sh->sh_size);
+	memcpy(&magic, p, sizeof(magic));
+	memcpy(&hdr_len, p + 4, sizeof(hdr_len));
+	memcpy(part, p + 8, sizeof(part));
+	if (magic != BTF_MAGIC_LE || p[2] != 1)
+		return ld_fail(ld, EINVAL, "section %u (%s): bad magic 0x%x or "
+			       "version %u", idx, sec_name(ld, idx), magic, p[2]);
+	if (hdr_len < 8 + sizeof(part) || hdr_len > sh->sh_size)
+		return ld_fail(ld, EINVAL, "section %u (%s): bad header length "
+			       "%u (section size %llu)", idx, sec_name(ld, idx),
+			       hdr_len, (unsigned long long)sh->sh_size);
+	for (i = 0; i < 4; i += 2) {
+		uint64_t off = part[i], len = part[i + 1];
+
+		if (off + len > sh->sh_size - hdr_len)
+			return ld_fail(ld, EINVAL, "section %u (%s): offset "
+				       "%llu + length %llu extends past the "
+				       "section", idx, sec_name(ld, idx),
+				       (unsigned long long)off,
+				       (unsigned long long)len);
+	}
+	return 0;
+}
+
+static int check_symtab(struct loader *ld)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[ld->symtab];
+	Elf64_Sym sym;
+	uint32_t i;
+	int err;
+
+	if (sh->sh_entsize != sizeof(Elf64_Sym))
+		return ld_fail(ld, EINVAL,
+			       "symbol table (section %u) has entry size %llu, "
+			       "expected %zu", ld->symtab,
+			       (unsigned long long)sh->sh_entsize,
+			       sizeof(Elf64_Sym));
+	if (sh->sh_size % sizeof(Elf64_Sym))
+		return ld_fail(ld, EINVAL,
+			       "symbol table (section %u) size %llu is not a "
+			       "multiple of %zu", ld->symtab,
+			       (unsigned long long)sh->sh_size, sizeof(Elf64_Sym));
+	if (sh->sh_size / sizeof(Elf64_Sym) > UINT32_MAX / 2)
+		return ld_fail(ld, EINVAL, "symbol table too large");
+	ld->nsyms = sh->sh_size / sizeof(Elf64_Sym);
+	if (!sh->sh_link || sh->sh_link >= ld->shnum)
+		return ld_fail(ld, EINVAL,
+			       "symbol table (section %u) sh_link %u is not a "
+			       "valid section", ld->symtab, sh->sh_link);
+	ld->strtab = sh->sh_link;
+	err = check_strtab(ld, ld->strtab, "symbol string table");
+	if (err)
+		return err;
+	ld->str = (const char *)ld->buf + ld->shdrs[ld->strtab].sh_offset;
+	ld->str_size = ld->shdrs[ld->strtab].sh_size;
+	if (sh->sh_info > ld->nsyms)
+		return ld_fail(ld, EINVAL,
+			       "symbol table sh_info %u past its %u symbols",
+			       sh->sh_info, ld->nsyms);
+
+	for (i = 1; i < ld->nsyms; i++) {
+		get_sym(ld, i, &sym);
+		if (sym.st_name >= ld->str_size)
+			return ld_fail(ld, EINVAL,
+				       "symbol %u: name offset %u past the string "
+				       "table (size %llu)", i, sym.st_name,
+				       (unsigned long long)ld->str_size);
+		if (sym.st_shndx == SHN_XINDEX)
+			return ld_fail(ld, EINVAL,
+				       "symbol %u (%.64s): extended section "
+				       "indexes are not supported", i,
+				       ld->str + sym.st_name);
+		if (sym.st_shndx < SHN_LORESERVE && sym.st_shndx >= ld->shnum)
+			return ld_fail(ld, EINVAL,
+				       "symbol %u (%.64s): section index %u out "
+				       "of range (%u sections)", i,
+				       ld->str + sym.st_name, sym.st_shndx,
+				       ld->shnum);
+		if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    !is_exec(ld, sym.st_shndx))
+			continue;
+		sh = &ld->shdrs[sym.st_shndx];
+		if (sym.st_value % INSN_SZ || sym.st_size % INSN_SZ)
+			return ld_fail(ld, EINVAL,
+				       "function %.64s: offset %llu or size %llu "
+				       "is not a multiple of %u", ld->str +
+				       sym.st_name,
+				       (unsigned long long)sym.st_value,
+				       (unsigned long long)sym.st_size, INSN_SZ);
+		if (sym.st_value > sh->sh_size ||
+		    sym.st_size > sh->sh_size - sym.st_value)
+			return ld_fail(ld, EINVAL,
+				       "function %.64s (offset %llu, size %llu) "
+				       "extends past its section %u (%.64s, "
+				       "size %llu)", ld->str + sym.st_name,
+				       (unsigned long long)sym.st_value,
+				       (unsigned long long)sym.st_size,
+				       sym.st_shndx, sec_name(ld, sym.st_shndx),
+				       (unsigned long long)sh->sh_size);
+		ld->func_cnt++;
+	}
+
+	ld->funcs = calloc(ld->func_cnt ? ld->func_cnt : 1, sizeof(*ld->funcs));
+	if (!ld->funcs)
+		return ld_fail(ld, ENOMEM, "out of memory");
+	ld->func_cnt = 0;
+	for (i = 1; i < ld->nsyms; i++) {
+		struct func_sym *f = &ld->funcs[ld->func_cnt];
+
+		get_sym(ld, i, &sym);
+		if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    !is_exec(ld, sym.st_shndx))
+			continue;
+		f->name = ld->str + sym.st_name;
+		f->shndx = sym.st_shndx;
+		f->insn_off = sym.st_value / INSN_SZ;
+		f->insn_cnt = sym.st_size / INSN_SZ;
+		ld->func_cnt++;
+	}
+	return 0;
+}
+
+/* A relocation section's header and, for non-program targets, entries. */
+static int check_rel_section(struct loader *ld, uint32_t idx)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[idx];
+	const char *name = sec_name(ld, idx);
+	const Elf64_Shdr *target;
+	Elf64_Rel rel;
+	uint64_t i, n;
+
+	if (sh->sh_type == SHT_RELA) {
+		if (sh->sh_info < ld->shnum && is_exec(ld, sh->sh_info))
+			return ld_fail(ld, EINVAL,
+				       "section %u (%.64s): RELA relocations of "
+				       "program code are not supported", idx,
+				       name);
+		return 0;	/* ignored, as libbpf does */
+	}
+	if (sh->sh_entsize != sizeof(Elf64_Rel))
+		return ld_fail(ld, EINVAL,
+			       "relocation section %u (%.64s) has entry size "
+			       "%llu, expected %zu", idx, name,
+			       (unsigned long long)sh->sh_entsize,
+			       sizeof(Elf64_Rel));
+	if (sh->sh_size % sizeof(Elf64_Rel))
+		return ld_fail(ld, EINVAL,
+			       "relocation section %u (%.64s) size %llu is not a "
+			       "multiple of %zu", idx, name,
+			       (unsigned long long)sh->sh_size, sizeof(Elf64_Rel));
+	if (!ld->symtab || sh->sh_link != ld->symtab)
+		return ld_fail(ld, EINVAL,
+			       "relocation section %u (%.64s): sh_link %u is not "
+			       "the symbol table", idx, name, sh->sh_link);
+	if (!sh->sh_info || sh->sh_info >= ld->shnum)
+		return ld_fail(ld, EINVAL,
+			       "relocation section %u (%.64s): sh_info %u is not "
+			       "a valid section (%u sections)", idx, name,
+			       sh->sh_info, ld->shnum);
+	target = &ld->shdrs[sh->sh_info];
+	if (target->sh_type == SHT_NOBITS || target->sh_type == SHT_NULL ||
+	    target->sh_type == SHT_REL || target->sh_type == SHT_SYMTAB)
+		return ld_fail(ld, EINVAL,
+			       "relocation section %u (%.64s): sh_info %u names "
+			       "section %.64s of type %u, which cannot be "
+			       "relocated", idx, name, sh->sh_info,
+			       sec_name(ld, sh->sh_info), target->sh_type);
+	if (sh->sh_info == ld->maps_shndx && sh->sh_size)
+		return ld_fail(ld, EINVAL,
+			       "relocations in .maps (map-in-map, prog arrays) "
+			       "are not supported");
+	if (is_exec(ld, sh->sh_info))
+		return 0;	/* pass 2 checks each one */
+
+	n = sh->sh_size / sizeof(Elf64_Rel);
+	for (i = 0; i < n; i++) {
+		memcpy(&rel, ld->buf + sh->sh_offset + i * sizeof(rel),
+		       sizeof(rel));
+		if (ELF64_R_SYM(rel.r_info) >= ld->nsyms)
+			return ld_fail(ld, EINVAL,
+				       "relocation %llu in section %u (%.64s): "
+				       "symbol index %llu past the symbol table "
+				       "(%u symbols)", (unsigned long long)i, idx,
+				       name,
+				       (unsigned long long)ELF64_R_SYM(rel.r_info),
+				       ld->nsyms);
+		if (rel.r_offset >= target->sh_size)
+			return ld_fail(ld, EINVAL,
+				       "relocation %llu in section %u (%.64s): "
+				       "offset %llu is outside the section "
+				       "(size %llu)", (unsigned long long)i, idx,
+				       name, (unsigned long long)rel.r_offset,
+				       (unsigned long long)target->sh_size);
+	}
+	return 0;
+}
+
+static int check_sections(struct loader *ld)
+{
+	uint32_t shstrndx = ld->ehdr.e_shstrndx, i;
+	uint32_t btf = 0, btf_ext = 0;
+	int err;
+
+	err = check_strtab(ld, shstrndx, "section header string table");
+	if (err)
+		return err;
+	ld->shstr = (const char *)ld->buf + ld->shdrs[shstrndx].sh_offset;
+	ld->shstr_size = ld->shdrs[shstrndx].sh_size;
+
+	for (i = 1; i < ld->shnum; i++) {
+		const Elf64_Shdr *sh = &ld->shdrs[i];
+
+		if (sh->sh_name >= ld->shstr_size)
+			return ld_fail(ld, EINVAL,
+				       "section %u: name offset %u past the "
+				       "section header string table (size %llu)",
+				       i, sh->sh_name,
+				       (unsigned long long)ld->shstr_size);
+	}
+
+	for (i = 1; i < ld->shnum; i++) {
+		const Elf64_Shdr *sh = &ld->shdrs[i];
+		const char *name = sec_name(ld, i);
+
+		if (sh->sh_type == SHT_NULL)
+			continue;
+		if (sh->sh_type != SHT_NOBITS) {
+			err = check_extent(ld, i, "section");
+			if (err)
+				return err;
+		}
+		if ((sh->sh_flags & SHF_COMPRESSED) &&
+		    strncmp(name, ".debug", 6))
+			return ld_fail(ld, EINVAL,
+				       "section %u (%.64s) is compressed", i, name);
+
+		if (sh->sh_flags & SHF_EXECINSTR) {
+			bool ours = is_xfo_section(name);
+
+			if (sh->sh_type != SHT_PROGBITS && (ours || sh->sh_size))
+				return ld_fail(ld, EINVAL,
+					       "program section %u (%.64s) has "
+					       "type %u, expected PROGBITS", i,
+					       name, sh->sh_type);
+			if (ours && !sh->sh_size)
+				return ld_fail(ld, EINVAL,
+					       "program section %u (%.64s) is "
+					       "empty", i, name);
+			if (sh->sh_size % INSN_SZ)
+				return ld_fail(ld, EINVAL,
+					       "program section %u (%.64s) size "
+					       "%llu is not a multiple of %u", i,
+					       name,
+					       (unsigned long long)sh->sh_size,
+					       INSN_SZ);
+		}
+
+		switch (sh->sh_type) {
+		case SHT_SYMTAB:
+			if (ld->symtab)
+				return ld_fail(ld, EINVAL,
+					       "more than one symbol table "
+					       "(sections %u and %u)",
+					       ld->symtab, i);
+			ld->symtab = i;
+			break;
+		case SHT_SYMTAB_SHNDX:
+			return ld_fail(ld, EINVAL,
+				       "section %u (%.64s): extended section "
+				       "indexes are not supported", i, name);
+		default:
+			break;
+		}
+
+		if (!strcmp(name, ".maps") || !strcmp(name, ".BTF") ||
+		    !strcmp(name, ".BTF.ext")) {
+			if (sh->sh_type != SHT_PROGBITS)
+				return ld_fail(ld, EINVAL,
+					       "section %u (%.64s) has type %u, "
+					       "expected PROGBITS", i, name,
+					       sh->sh_type);
+			if (!strcmp(name, ".maps")) {
+				if (ld->maps_shndx)
+					return ld_fail(ld, EINVAL,
+						       "more than one .maps "
+						       "section");
+				ld->maps_shndx = i;
+			} else if (!strcmp(name, ".BTF.ext")) {
+				btf_ext = i;
+			} else {
+				btf = i;
+			}
+		}
+	}
+
+	if (!ld->symtab)
+		return ld_fail(ld, EINVAL, "no symbol table");
+	err = check_symtab(ld);
+	if (err)
+		return err;
+	if (ld->maps_shndx && !btf)
+		return ld_fail(ld, EINVAL,
+			       "maps in .maps need BTF, but there is no .BTF "
+			       "section: build with -g");
+	if (btf && (err = check_btf(ld, btf)))
+		return err;
+	if (btf_ext && (err = check_btf(ld, btf_ext)))
+		return err;
+
+	for (i = 1; i < ld->shnum; i++) {
+		uint32_t type = ld->shdrs[i].sh_type;
+
+		if (type == SHT_REL || type == SHT_RELA) {
+			err = check_rel_section(ld, i);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Pass 2: the relocations of program code, with libelf.
+ * ------------------------------------------------------------------------ */
+
+static bool insn_in_function(const struct loader *ld, uint32_t shndx,
+			     uint32_t insn)
+{
+	uint32_t i;
+
+	for (i = 0; i < ld->func_cnt; i++) {
+		const struct func_sym *f = &ld->funcs[i];
+
+		if (f->shndx == shndx && insn >= f->insn_off &&
+		    insn - f->insn_off < f->insn_cnt)
+			return true;
+	}
+	return false;
+}
+
+/* The name of the function at insn of section shndx, else dflt. */
+static const char *func_at(const struct loader *ld, uint32_t shndx,
+			   int64_t insn, const char *dflt)
+{
+	uint32_t i;
+
+	for (i = 0; i < ld->func_cnt; i++)
+		if (ld->funcs[i].shndx == shndx &&
+		    ld->funcs[i].insn_off == insn)
+			return ld->funcs[i].name;
+	return dflt;
+}
+
+/* Marks the second slot of every LDDW in a section's code. */
+static uint8_t *lddw_tails(const struct ebpf_insn *insns, uint32_t cnt)
+{
+	uint8_t *tail = calloc(cnt ? cnt : 1, 1);
+	uint32_t i;
+
+	if (!tail)
+		return NULL;
+	for (i = 0; i < cnt; i++)
+		if (insns[i].code == EBPF_OP_LDDW && i + 1 < cnt)
+			tail[++i] = 1;
+	return tail;
+}
+
+static bool is_data_section(const char *name)
+{
+	return !strcmp(name, ".data") || !strncmp(name, ".data.", 6) ||
+	       !strcmp(name, ".bss") || !strncmp(name, ".bss.", 5) ||
+	       !strcmp(name, ".rodata") || !strncmp(name, ".rodata.", 8) ||
+	       !strcmp(name, ".kconfig") || !strcmp(name, ".ksyms");
+}
+
+static int check_one_reloc(struct loader *ld, uint32_t relsec, size_t j,
+			   const GElf_Rel *rel, const struct ebpf_insn *insns,
+			   uint32_t cnt, const uint8_t *tail)
+{
+	uint32_t shndx = ld->shdrs[relsec].sh_info;
+	const char *sname = sec_name(ld, shndx);
+	uint64_t symidx = GELF_R_SYM(rel->r_info);
+	const struct ebpf_insn *insn;
+	const char *name, *where;
+	Elf64_Sym sym;
+	uint32_t idx;
+
+	if (rel->r_offset % INSN_SZ)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu of section %.64s: offset %llu is "
+			       "not on an instruction boundary", j, sname,
+			       (unsigned long long)rel->r_offset);
+	if (rel->r_offset / INSN_SZ >= cnt)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu of section %.64s: offset %llu is "
+			       "outside the section (size %llu)", j, sname,
+			       (unsigned long long)rel->r_offset,
+			       (unsigned long long)cnt * INSN_SZ);
+	idx = rel->r_offset / INSN_SZ;
+	insn = &insns[idx];
+	if (tail[idx])
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: points at the "
+			       "second half of the LDDW at insn %u", j, sname,
+			       idx, idx - 1);
+	if (!insn_in_function(ld, shndx, idx))
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: outside every "
+			       "function of the section", j, sname, idx);
+	if (symidx >= ld->nsyms)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: symbol index "
+			       "%llu past the symbol table (%u symbols)", j,
+			       sname, idx, (unsigned long long)symidx,
+			       ld->nsyms);
+	if (!symidx)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: unknown symbol "
+			       "(index 0)", j, sname, idx);
+	get_sym(ld, symidx, &sym);
+	name = sym_name(ld, &sym);
+	if (sym.st_shndx < ld->shnum)
+		where = sec_name(ld, sym.st_shndx);
+	else
+		where = "?";
+
+	if (insn->code == EBPF_OP_CALL) {
+		/* Against a section symbol, imm + 1 is the callee's offset. */
+		if (ELF64_ST_TYPE(sym.st_info) == STT_SECTION)
+			name = func_at(ld, sym.st_shndx,
+				       sym.st_value / INSN_SZ + insn->imm + 1,
+				       name);
+		if (sym.st_shndx == SHN_UNDEF)
+			return ld_fail(ld, EINVAL,
+				       "insn %u of %.64s: call to undefined "
+				       "function %.64s: extern functions are "
+				       "not supported", idx, sname, name);
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: call to %.64s: bpf-to-bpf "
+			       "calls are not supported; mark the function "
+			       "static __always_inline", idx, sname, name);
+	}
+	if (insn->code != EBPF_OP_LDDW)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: not an LDDW "
+			       "(opcode 0x%02x)", j, sname, idx, insn->code);
+	if (idx + 1 >= cnt)
+		return ld_fail(ld, EINVAL,
+			       "relocation %zu at %.64s insn %u: the LDDW is "
+			       "truncated by the end of the section", j, sname,
+			       idx);
+	if (sym.st_shndx == SHN_UNDEF)
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: reference to undefined symbol "
+			       "%.64s: externs are not supported", idx, sname,
+			       name);
+	if (sym.st_shndx >= ld->shnum)
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: reference to %.64s, which is "
+			       "in no section (index 0x%x)", idx, sname, name,
+			       sym.st_shndx);
+	if (is_data_section(where))
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: reference to global variable "
+			       "%.64s in %.64s: global data is not supported; "
+			       "use #define constants", idx, sname, name, where);
+	if (sym.st_shndx != ld->maps_shndx ||
+	    ELF64_ST_TYPE(sym.st_info) == STT_SECTION)
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: reference to %.64s in %.64s, "
+			       "which is not a map", idx, sname, name, where);
+	if (insn[0].imm || insn[1].imm)
+		return ld_fail(ld, EINVAL,
+			       "insn %u of %.64s: reference to map %.64s with "
+			       "offset %d: only whole maps can be referenced",
+			       idx, sname, name,
+			       insn[0].imm ? insn[0].imm : insn[1].imm);
+
+	ld->relocs[ld->reloc_cnt].shndx = shndx;
+	ld->relocs[ld->reloc_cnt].insn = idx;
+	ld->relocs[ld->reloc_cnt].map = name;
+	ld->reloc_cnt++;
+	return 0;
+}
+
+static int check_relocs(struct loader *ld)
+{
+	uint32_t i, total = 0;
+	int err = 0;
+
+	for (i = 1; i < ld->shnum; i++)
+		if (ld->shdrs[i].sh_type == SHT_REL &&
+		    is_exec(ld, ld->shdrs[i].sh_info))
+			total += ld->shdrs[i].sh_size / sizeof(Elf64_Rel);
+	ld->relocs = calloc(total ? total : 1, sizeof(*ld->relocs));
+	if (!ld->relocs)
+		return ld_fail(ld, ENOMEM, "out of memory");
+
+	elf_version(EV_CURRENT);
+	ld->elf = elf_memory((char *)ld->buf, ld->size);
+	if (!ld->elf || elf_kind(ld->elf) != ELF_K_ELF)
+		return ld_fail(ld, EINVAL, "libelf: %s", elf_errmsg(-1));
+
+	for (i = 1; i < ld->shnum && !err; i++) {
+		const Elf64_Shdr *sh = &ld->shdrs[i];
+		const Elf64_Shdr *target;
+		struct ebpf_insn *insns;
+		Elf_Data *data;
+		Elf_Scn *scn;
+		uint32_t cnt;
+		uint8_t *tail;
+		size_t j, n;
+
+		if (sh->sh_type != SHT_REL || !is_exec(ld, sh->sh_info))
+			continue;
+		scn = elf_getscn(ld->elf, i);
+		data = scn ? elf_getdata(scn, NULL) : NULL;
+		if (!data || (sh->sh_size && !data->d_buf))
+			return ld_fail(ld, EINVAL, "libelf: section %u: %s", i,
+				       elf_errmsg(-1));
+
+		target = &ld->shdrs[sh->sh_info];
+		cnt = target->sh_size / INSN_SZ;
+		insns = malloc(cnt ? target->sh_size : 1);
+		if (!insns)
+			return ld_fail(ld, ENOMEM, "out of memory");
+		memcpy(insns, ld->buf + target->sh_offset, target->sh_size);
+		tail = lddw_tails(insns, cnt);
+		if (!tail) {
+			free(insns);
+			return ld_fail(ld, ENOMEM, "out of memory");
+		}
+
+		n = sh->sh_size / sizeof(Elf64_Rel);
+		for (j = 0; j < n && !err; j++) {
+			GElf_Rel rel;
+
+			if (!gelf_getrel(data, j, &rel))
+				err = ld_fail(ld, EINVAL,
+					      "libelf: relocation %zu of section "
+					      "%u: %s", j, i, elf_errmsg(-1));
+			else
+				err = check_one_reloc(ld, i, j, &rel, insns,
+						      cnt, tail);
+		}
+		free(tail);
+		free(insns);
+	}
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Pass 3: libbpf's view, into our object.
+ * ------------------------------------------------------------------------ */
+
+static int collect_maps(struct loader *ld, struct xfo_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, ld->bobj) {
+		struct xfo_map_def *def = &obj->maps[obj->map_cnt];
+		const char *name = bpf_map__name(map);
+		enum bpf_map_type type = bpf_map__type(map);
+		uint32_t key = bpf_map__key_size(map);
+		uint32_t value = bpf_map__value_size(map);
+		uint32_t entries = bpf_map__max_entries(map);
+
+		if (!name)
+			name = "?";
+		/* Global data sections; references to them are refused. */
+		if (bpf_map__is_internal(map))
+			continue;
+		if (obj->map_cnt == XFO_MAX_MAPS)
+			return ld_fail(ld, E2BIG,
+				       "too many maps (more than %u)",
+				       XFO_MAX_MAPS);
+		if (type != BPF_MAP_TYPE_ARRAY) {
+			const char *tname = libbpf_bpf_map_type_str(type);
+
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: type %s is not supported; "
+				       "only BPF_MAP_TYPE_ARRAY (array)", name,
+				       tname ? tname : "unknown");
+		}
+		if (key != 4)
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: key size %u, must be 4", name,
+				       key);
+		if (!value || value > XFO_MAP_MAX_VALUE)
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: value size %u out of range "
+				       "(1..%u)", name, value, XFO_MAP_MAX_VALUE);
+		if (value % 8)
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: value size %u is not a "
+				       "multiple of 8", name, value);
+		if (!entries || entries > XFO_MAP_MAX_ENTRIES)
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: max_entries %u out of range "
+				       "(1..%u)", name, entries,
+				       XFO_MAP_MAX_ENTRIES);
+		if (bpf_map__map_flags(map))
+			return ld_fail(ld, EINVAL,
+				       "map %.64s: map_flags 0x%x are not "
+				       "supported", name, bpf_map__map_flags(map));
+
+		def->type = XFO_MAP_ARRAY;
+		def->key_size = key;
+		def->value_size = value;
+		def->max_entries = entries;
+		copy_name(def->name, name);
+		ld->map_names[obj->map_cnt] = name;
+		obj->map_cnt++;
+	}
+	return 0;
+}
+
+static int map_index(const struct loader *ld, const struct xfo_object *obj,
+		     const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->map_cnt; i++)
+		if (!strcmp(ld->map_names[i], name))
+			return i;
+	return -1;
+}
+
+static const struct func_sym *find_func(const struct loader *ld,
+					const char *sec, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < ld->func_cnt; i++) {
+		const struct func_sym *f = &ld->funcs[i];
+
+		if (!strcmp(f->name, name) && !strcmp(sec_name(ld, f->shndx), sec))
+			return f;
+	}
+	return NULL;
+}
+
+/* Pass 4: one program's copy, with its map references rewritten. */
+static int add_program(struct loader *ld, struct xfo_object *obj,
+		       const struct bpf_program *bprog)
+{
+	struct xfo_program *prog = &obj->progs[obj->prog_cnt];
+	const char *name = bpf_program__name(bprog);
+	const char *sec = bpf_program__section_name(bprog);
+	const struct bpf_insn *src = bpf_program__insns(bprog);
+	size_t cnt = bpf_program__insn_cnt(bprog);
+	const struct func_sym *f;
+	uint32_t i;
+
+	f = find_func(ld, sec, name);
+	if (!f)
+		return ld_fail(ld, EINVAL,
+			       "program %.64s: no function symbol of that name "
+			       "in section %.64s", name, sec);
+	if (!cnt || !src)
+		return ld_fail(ld, EINVAL, "program %.64s has no instructions",
+			       name);
+	if (cnt != f->insn_cnt)
+		return ld_fail(ld, EINVAL,
+			       "program %.64s: libbpf sees %zu instructions, the "
+			       "symbol table %u", name, cnt, f->insn_cnt);
+	if (cnt > UINT32_MAX / INSN_SZ)
+		return ld_fail(ld, E2BIG, "program %.64s is too large", name);
+
+	prog->obj = obj;
+	prog->name = strdup(name);
+	prog->section = strdup(sec);
+	prog->insns = malloc(cnt * sizeof(*prog->insns));
+	if (!prog->name || !prog->section || !prog->insns) {
+		free(prog->name);
+		free(prog->section);
+		free(prog->insns);
+		memset(prog, 0, sizeof(*prog));
+		return ld_fail(ld, ENOMEM, "out of memory");
+	}
+	_Static_assert(sizeof(struct bpf_insn) == sizeof(struct ebpf_insn),
+		       "libbpf and core instruction layouts differ");
+	memcpy(prog->insns, src, cnt * sizeof(*prog->insns));
+	prog->insn_cnt = cnt;
+	obj->prog_cnt++;
+
+	for (i = 0; i < ld->reloc_cnt; i++) {
+		const struct map_reloc *r = &ld->relocs[i];
+		struct ebpf_insn *insn;
+		int map;
+
+		if (r->shndx != f->shndx || r->insn < f->insn_off ||
+		    r->insn - f->insn_off >= f->insn_cnt)
+			continue;
+		map = map_index(ld, obj, r->map);
+		if (map < 0)
+			return ld_fail(ld, EINVAL,
+				       "program %.64s insn %u: reference to "
+				       "unknown map %.64s", name,
+				       r->insn - f->insn_off, r->map);
+		if (r->insn - f->insn_off + 1 >= cnt)
+			return ld_fail(ld, EINVAL,
+				       "program %.64s insn %u: the LDDW is "
+				       "truncated", name, r->insn - f->insn_off);
+		insn = &prog->insns[r->insn - f->insn_off];
+		if (insn->code != EBPF_OP_LDDW)
+			return ld_fail(ld, EINVAL,
+				       "program %.64s insn %u: libbpf's copy is "
+				       "not an LDDW", name, r->insn - f->insn_off);
+		insn[0].src = XFO_PSEUDO_MAP_IDX;
+		insn[0].imm = map;
+		insn[1].imm = 0;
+	}
+	return 0;
+}
+
+static int collect_programs(struct loader *ld, struct xfo_object *obj)
+{
+	struct bpf_program *bprog, *stray = NULL;
+	uint32_t total = 0, ours = 0;
+	int err;
+
+	bpf_object__for_each_program(bprog, ld->bobj) {
+		total++;
+		if (is_xfo_section(bpf_program__section_name(bprog)))
+			ours++;
+		else if (!stray)
+			stray = bprog;
+	}
+	if (!ours)
+		return ld_fail(ld, ENOENT, "no xfo program in object "
+			       "(programs go in section \"xfo\" or "
+			       "\"xfo/<name>\")");
+	if (stray)
+		return ld_fail(ld, EINVAL,
+			       "program %.64s is in section %.64s; xfo programs "
+			       "must be in section \"xfo\" or \"xfo/<name>\"",
+			       bpf_program__name(stray),
+			       bpf_program__section_name(stray));
+
+	obj->progs = calloc(total, sizeof(*obj->progs));
+	if (!obj->progs)
+		return ld_fail(ld, ENOMEM, "out of memory");
+	bpf_object__for_each_program(bprog, ld->bobj) {
+		err = add_program(ld, obj, bprog);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int open_libbpf(struct loader *ld)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = ld->name);
+	libbpf_print_fn_t old;
+	char msg[256] = "";
+	int err = 0;
+
+	libbpf_msg = msg;
+	libbpf_msg_size = sizeof(msg);
+	old = libbpf_set_print(libbpf_capture);
+	ld->bobj = bpf_object__open_mem(ld->buf, ld->size, &opts);
+	if (!ld->bobj)
+		err = errno ? -errno : -EINVAL;
+	libbpf_set_print(old);
+	libbpf_msg = NULL;
+	libbpf_msg_size = 0;
+
+	if (!ld->bobj) {
+		ld->bobj = NULL;
+		return ld_fail(ld, -err, "libbpf refused the object: %s",
+			       msg[0] ? msg : strerror(-err));
+	}
+	return 0;
+}
+
+static void loader_free(struct loader *ld)
+{
+	if (ld->bobj)
+		bpf_object__close(ld->bobj);
+	if (ld->elf)
+		elf_end(ld->elf);
+	free(ld->relocs);
+	free(ld->funcs);
+	free(ld->shdrs);
+	free(ld->buf);
+}
+
+/* ------------------------------------------------------------------------
+ * The interface.
+ * ------------------------------------------------------------------------ */
+
+void xfo_object__close(struct xfo_object *obj)
+{
+	uint32_t i;
+
+	if (!obj)
+		return;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		free(obj->progs[i].name);
+		free(obj->progs[i].section);
+		free(obj->progs[i].insns);
+	}
+	free(obj->progs);
+	free(obj->name);
+	free(obj);
+}
+
+static struct xfo_object *object_new(const char *name)
+{
+	struct xfo_object *obj = calloc(1, sizeof(*obj));
+
+	if (!obj)
+		return NULL;
+	obj->name = strdup(name);
+	if (!obj->name) {
+		free(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int xfo_object__open_mem(const void *buf, size_t size, const char *name,
+			 struct xfo_object **objp, char *err, size_t err_size)
+{
+	struct loader ld = {
+		.name = name ? name : "object",
+		.err = err,
+		.err_size = err_size,
+	};
+	struct xfo_object *obj = NULL;
+	int ret;
+
+	if (err && err_size)
+		err[0] = '\0';
+	if (!objp)
+		return set_err(err, err_size, ld.name, EINVAL, "no object pointer");
+	*objp = NULL;
+	if (!buf && size)
+		return set_err(err, err_size, ld.name, EINVAL, "no buffer");
+
+	/* Private and 8-byte aligned: libelf may use it in place. */
+	ld.buf = malloc(size ? size : 1);
+	if (!ld.buf)
+		return set_err(err, err_size, ld.name, ENOMEM, "out of memory");
+	if (size)
+		memcpy(ld.buf, buf, size);
+	ld.size = size;
+
+	ret = check_ehdr(&ld);
+	if (!ret)
+		ret = check_sections(&ld);
+	if (!ret)
+		ret = check_relocs(&ld);
+	if (!ret)
+		ret = open_libbpf(&ld);
+	if (!ret) {
+		obj = object_new(ld.name);
+		if (!obj)
+			ret = ld_fail(&ld, ENOMEM, "out of memory");
+	}
+	if (!ret)
+		ret = collect_maps(&ld, obj);
+	if (!ret)
+		ret = collect_programs(&ld, obj);
+
+	loader_free(&ld);
+	if (ret) {
+		xfo_object__close(obj);
+		return ret;
+	}
+	*objp = obj;
+	return 0;
+}
+
+/* Reads a whole file; *buf is malloc'd. */
+static int read_file(const char *path, const char *name, uint8_t **bufp,
+		     size_t *sizep, char *err, size_t err_size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	struct stat st;
+	int ret;
+
+	*bufp = NULL;
+	*sizep = 0;
+	if (!f) {
+		ret = -errno;
+		return set_err(err, err_size, name, -ret, "cannot open %s: %s",
+			       path, strerror(-ret));
+	}
+	if (fstat(fileno(f), &st)) {
+		ret = -errno;
+		set_err(err, err_size, name, -ret, "cannot stat %s: %s", path,
+			strerror(-ret));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = set_err(err, err_size, name, EINVAL,
+			      "%s is not a regular file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > XFO_OBJECT_MAX_SIZE) {
+		ret = set_err(err, err_size, name, EFBIG,
+			      "file too large (%lld bytes, at most %u)",
+			      (long long)st.st_size, XFO_OBJECT_MAX_SIZE);
+		goto out;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf) {
+		ret = set_err(err, err_size, name, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
+		ret = set_err(err, err_size, name, EIO, "cannot read %s", path);
+		free(buf);
+		goto out;
+	}
+	*bufp = buf;
+	*sizep = st.st_size;
+	ret = 0;
+out:
+	fclose(f);
+	return ret;
+}
+
+int xfo_object__open_file(const char *path, struct xfo_object **obj,
+			  char *err, size_t err_size)
+{
+	const char *name;
+	uint8_t *buf;
+	size_t size;
+	int ret;
+
+	if (err && err_size)
+		err[0] = '\0';
+	if (obj)
+		*obj = NULL;
+	if (!path || !obj)
+		return set_err(err, err_size, "object", EINVAL,
+			       "no path or object pointer");
+	name = base_name(path);
+	ret = read_file(path, name, &buf, &size, err, err_size);
+	if (ret)
+		return ret;
+	ret = xfo_object__open_mem(buf, size, name, obj, err, err_size);
+	free(buf);
+	return ret;
+}
+
+int xfo_object__open_raw(const char *path, struct xfo_object **objp,
+			 char *err, size_t err_size)
+{
+	struct xfo_object *obj = NULL;
+	struct xfo_program *prog;
+	const char *name;
+	uint8_t *buf;
+	size_t size, len;
+	int ret;
+
+	if (err && err_size)
+		err[0] = '\0';
+	if (objp)
+		*objp = NULL;
+	if (!path || !objp)
+		return set_err(err, err_size, "object", EINVAL,
+			       "no path or object pointer");
+	name = base_name(path);
+	ret = read_file(path, name, &buf, &size, err, err_size);
+	if (ret)
+		return ret;
+	if (!size || size % INSN_SZ) {
+		ret = set_err(err, err_size, name, EINVAL,
+			      "raw bytecode size %zu is not a nonzero multiple "
+			      "of %u", size, INSN_SZ);
+		goto out;
+	}
+	if (size / INSN_SZ > XFO_MAX_INSNS) {
+		ret = set_err(err, err_size, name, E2BIG,
+			      "raw bytecode has %zu instructions, more than %u",
+			      size / INSN_SZ, XFO_MAX_INSNS);
+		goto out;
+	}
+
+	obj = object_new(name);
+	if (!obj)
+		goto nomem;
+	obj->progs = calloc(1, sizeof(*obj->progs));
+	if (!obj->progs)
+		goto nomem;
+	prog = &obj->progs[0];
+	obj->prog_cnt = 1;
+	prog->obj = obj;
+	/* The program is named after the file, less its extension. */
+	len = strcspn(name, ".");
+	prog->name = strndup(name, len ? len : strlen(name));
+	prog->section = strdup("xfo");
+	if (!prog->name || !prog->section)
+		goto nomem;
+	prog->insns = (struct ebpf_insn *)buf;
+	prog->insn_cnt = size / INSN_SZ;
+	*objp = obj;
+	return 0;
+
+nomem:
+	ret = set_err(err, err_size, name, ENOMEM, "out of memory");
+	xfo_object__close(obj);
+out:
+	free(buf);
+	return ret;
+}
+
+const char *xfo_object__name(const struct xfo_object *obj)
+{
+	return obj ? obj->name : NULL;
+}
+
+uint32_t xfo_object__prog_cnt(const struct xfo_object *obj)
+{
+	return obj ? obj->prog_cnt : 0;
+}
+
+const struct xfo_program *xfo_object__prog(const struct xfo_object *obj,
+					   uint32_t idx)
+{
+	if (!obj || idx >= obj->prog_cnt)
+		return NULL;
+	return &obj->progs[idx];
+}
+
+const struct xfo_program *xfo_object__find_prog(const struct xfo_object *obj,
+						const char *name)
+{
+	uint32_t i;
+
+	if (!obj || !name)
+		return NULL;
+	for (i = 0; i < obj->prog_cnt; i++)
+		if (!strcmp(obj->progs[i].name, name))
+			return &obj->progs[i];
+	return NULL;
+}
+
+uint32_t xfo_object__map_cnt(const struct xfo_object *obj)
+{
+	return obj ? obj->map_cnt : 0;
+}
+
+const struct xfo_map_def *xfo_object__maps(const struct xfo_object *obj)
+{
+	return obj && obj->map_cnt ? obj->maps : NULL;
+}
+
+const char *xfo_program__name(const struct xfo_program *prog)
+{
+	return prog ? prog->name : NULL;
+}
+
+const char *xfo_program__section(const struct xfo_program *prog)
+{
+	return prog ? prog->section : NULL;
+}
+
+const struct ebpf_insn *xfo_program__insns(const struct xfo_program *prog)
+{
+	return prog ? prog->insns : NULL;
+}
+
+uint32_t xfo_program__insn_cnt(const struct xfo_program *prog)
+{
+	return prog ? prog->insn_cnt : 0;
+}
+
+void xfo_program__core(const struct xfo_program *prog, struct xfo_prog *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!prog)
+		return;
+	out->insns = prog->insns;
+	out->insn_cnt = prog->insn_cnt;
+	out->maps = prog->obj->map_cnt ? prog->obj->maps : NULL;
+	out->map_cnt = prog->obj->map_cnt;
+}
