@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+/* Bad: an 8-byte key. */
+#include "xfo_helpers.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u64);
+	__type(value, __u64);
+} table SEC(".maps");
+
+SEC("xfo")
+__u64 prog(struct xfo_fault_ctx *ctx)
+{
+	xfo_map_add(&table, 0, 1);
+	return XFO_VERDICT_BOUNCE;
+}
