@@ -108,6 +108,8 @@ static unsigned int disasm_alu(const struct ebpf_insn *insn, char *buf,
         return 1;
 
     default:
+        if ( !sym )
+            return invalid(insn, buf, size);
         break;
     }
 

@@ -14,7 +14,8 @@
  *   -- result   the expected r0 (all 64 bits compared)
  *   -- error    text expected in the plugin's stderr (or the assembler's
  *               message) instead of a result
- *   -- options  extra plugin options (the project's own tests)
+ *   -- options  extra plugin options, words "name" or "name=value" for
+ *               the plugin's --name [value] (the project's own tests)
  *   -- disasm   the expected xfo_disasm_insn() text, one line per insn
  *   -- c, -- no register offset: ignored, as the suite ignores them
  *
@@ -595,11 +596,21 @@ static bool run_test(const char *path, const char *plugin,
 	text_add(&prog_hex, "\n", 1);
 	text_add(&opts, options ? options : "", options ? strlen(options) : 0);
 	if (t.options.len) {
-		const char *extra = one_line(text_str(&t.options), buf,
-					     sizeof(buf));
+		/* "name" and "name=value" words become "--name [value]". */
+		char *extra = (char *)one_line(text_str(&t.options), buf,
+					       sizeof(buf));
+		char *save = NULL, *tok, *eq;
 
-		text_add(&opts, " ", 1);
-		text_add(&opts, extra, strlen(extra));
+		for (tok = strtok_r(extra, " \t", &save); tok;
+		     tok = strtok_r(NULL, " \t", &save)) {
+			if (*tok == '#')
+				break;
+			eq = strchr(tok, '=');
+			if (eq)
+				*eq = ' ';
+			text_add(&opts, " --", 3);
+			text_add(&opts, tok, strlen(tok));
+		}
 	}
 
 	if (run_plugin(plugin, text_str(&mem_hex), trim(opts.buf), prog_hex.buf,
