@@ -175,8 +175,11 @@ static int libbpf_capture(enum libbpf_print_level level, const char *fmt,
 		return 0;
 	vsnprintf(libbpf_msg, libbpf_msg_size, fmt, ap);
 	len = strlen(libbpf_msg);
-	while (len && (libbpf_msg[len - 1] == '\n' || libbpf_msg[len - 1] == ' '))
+	while (len && strchr("\n .", libbpf_msg[len - 1]))
 		libbpf_msg[--len] = '\0';
+	/* Our message says it is libbpf's already. */
+	if (!strncmp(libbpf_msg, "libbpf: ", 8))
+		memmove(libbpf_msg, libbpf_msg + 8, len - 8 + 1);
 	return 0;
 }
 
@@ -397,6 +400,262 @@ static int check_btf(struct loader *ld, uint32_t idx)
 				       (unsigned long long)len);
 	}
 	return 0;
+}
+
+/*
+ * The types and strings of .BTF, checked as libbpf 1.3 and later check
+ * them (the libbpf this builds against may be older and trust them):
+ * every record inside the type section, known kinds only, every name
+ * inside the string table, every referenced type ID in range, FUNC naming
+ * a FUNC_PROTO, and no cycle or endless chain of references through
+ * modifiers, typedefs, pointers and arrays (libbpf follows those in loops
+ * with no bound). Field layout as in linux/btf.h.
+ */
+enum {
+	BTFK_INT = 1, BTFK_PTR, BTFK_ARRAY, BTFK_STRUCT, BTFK_UNION,
+	BTFK_ENUM, BTFK_FWD, BTFK_TYPEDEF, BTFK_VOLATILE, BTFK_CONST,
+	BTFK_RESTRICT, BTFK_FUNC, BTFK_FUNC_PROTO, BTFK_VAR, BTFK_DATASEC,
+	BTFK_FLOAT, BTFK_DECL_TAG, BTFK_TYPE_TAG, BTFK_ENUM64,
+};
+
+#define BTF_MAX_CHAIN	32	/* libbpf's MAX_RESOLVE_DEPTH */
+
+struct btf_view {
+	const uint8_t *types;
+	uint32_t types_len;
+	const char *strs;
+	uint32_t strs_len;
+	uint32_t *off;		/* of type id (1-based) in types */
+	uint32_t nr;
+};
+
+static uint32_t btf_u32(const struct btf_view *b, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, b->types + off, sizeof(v));
+	return v;
+}
+
+static uint32_t btf_kind(const struct btf_view *b, uint32_t id)
+{
+	return (btf_u32(b, b->off[id] + 4) >> 24) & 0x1f;
+}
+
+/* Bytes of the record after the common 12-byte header, or -1. */
+static int64_t btf_extra(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BTFK_INT:
+	case BTFK_VAR:
+	case BTFK_DECL_TAG:
+		return 4;
+	case BTFK_PTR:
+	case BTFK_FWD:
+	case BTFK_TYPEDEF:
+	case BTFK_VOLATILE:
+	case BTFK_CONST:
+	case BTFK_RESTRICT:
+	case BTFK_FUNC:
+	case BTFK_FLOAT:
+	case BTFK_TYPE_TAG:
+		return 0;
+	case BTFK_ARRAY:
+		return 12;
+	case BTFK_STRUCT:
+	case BTFK_UNION:
+	case BTFK_DATASEC:
+	case BTFK_ENUM64:
+		return (int64_t)vlen * 12;
+	case BTFK_ENUM:
+	case BTFK_FUNC_PROTO:
+		return (int64_t)vlen * 8;
+	default:
+		return -1;
+	}
+}
+
+/* The one type a kind refers to, for chains; 0 for none. */
+static bool btf_single_ref(const struct btf_view *b, uint32_t id,
+			   uint32_t *next)
+{
+	uint32_t o = b->off[id];
+
+	switch (btf_kind(b, id)) {
+	case BTFK_PTR:
+	case BTFK_TYPEDEF:
+	case BTFK_VOLATILE:
+	case BTFK_CONST:
+	case BTFK_RESTRICT:
+	case BTFK_TYPE_TAG:
+	case BTFK_VAR:
+	case BTFK_FUNC:
+	case BTFK_DECL_TAG:
+		*next = btf_u32(b, o + 8);
+		return true;
+	case BTFK_ARRAY:
+		*next = btf_u32(b, o + 12);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int btf_check_name(struct loader *ld, const struct btf_view *b,
+			  uint32_t id, uint32_t name_off)
+{
+	if (name_off >= b->strs_len)
+		return ld_fail(ld, EINVAL,
+			       "BTF type %u: name offset %u past the string "
+			       "section (%u bytes)", id, name_off, b->strs_len);
+	return 0;
+}
+
+static int btf_check_ref(struct loader *ld, const struct btf_view *b,
+			 uint32_t id, uint32_t ref)
+{
+	if (ref > b->nr)
+		return ld_fail(ld, EINVAL,
+			       "BTF type %u refers to type %u, past the last "
+			       "type %u", id, ref, b->nr);
+	return 0;
+}
+
+static int btf_check_type(struct loader *ld, const struct btf_view *b,
+			  uint32_t id)
+{
+	uint32_t o = b->off[id], info = btf_u32(b, o + 4);
+	uint32_t kind = (info >> 24) & 0x1f, vlen = info & 0xffff;
+	uint32_t ref = btf_u32(b, o + 8), i, rec = o + 12;
+	int err;
+
+	err = btf_check_name(ld, b, id, btf_u32(b, o));
+	if (err)
+		return err;
+	switch (kind) {
+	case BTFK_PTR:
+	case BTFK_TYPEDEF:
+	case BTFK_VOLATILE:
+	case BTFK_CONST:
+	case BTFK_RESTRICT:
+	case BTFK_TYPE_TAG:
+	case BTFK_VAR:
+	case BTFK_DECL_TAG:
+		return btf_check_ref(ld, b, id, ref);
+	case BTFK_FUNC:
+		if (!ref || ref > b->nr || btf_kind(b, ref) != BTFK_FUNC_PROTO)
+			return ld_fail(ld, EINVAL,
+				       "BTF type %u: FUNC refers to type %u, "
+				       "which is not a FUNC_PROTO", id, ref);
+		return 0;
+	case BTFK_ARRAY:
+		err = btf_check_ref(ld, b, id, btf_u32(b, rec));
+		return err ? err : btf_check_ref(ld, b, id, btf_u32(b, rec + 4));
+	case BTFK_STRUCT:
+	case BTFK_UNION:
+		for (i = 0; i < vlen; i++, rec += 12) {
+			err = btf_check_name(ld, b, id, btf_u32(b, rec));
+			if (!err)
+				err = btf_check_ref(ld, b, id,
+						    btf_u32(b, rec + 4));
+			if (err)
+				return err;
+		}
+		return 0;
+	case BTFK_ENUM:
+	case BTFK_ENUM64:
+		for (i = 0; i < vlen; i++, rec += kind == BTFK_ENUM ? 8 : 12) {
+			err = btf_check_name(ld, b, id, btf_u32(b, rec));
+			if (err)
+				return err;
+		}
+		return 0;
+	case BTFK_FUNC_PROTO:
+		err = btf_check_ref(ld, b, id, ref);
+		for (i = 0; !err && i < vlen; i++, rec += 8) {
+			err = btf_check_name(ld, b, id, btf_u32(b, rec));
+			if (!err)
+				err = btf_check_ref(ld, b, id,
+						    btf_u32(b, rec + 4));
+		}
+		return err;
+	case BTFK_DATASEC:
+		for (i = 0; i < vlen; i++, rec += 12) {
+			err = btf_check_ref(ld, b, id, btf_u32(b, rec));
+			if (err)
+				return err;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int check_btf_types(struct loader *ld, uint32_t idx)
+{
+	const Elf64_Shdr *sh = &ld->shdrs[idx];
+	const uint8_t *p = ld->buf + sh->sh_offset;
+	uint32_t hdr[6], id, o, steps, next;
+	struct btf_view b = { 0 };
+	int err = 0;
+
+	memcpy(hdr, p, sizeof(hdr));	/* magic etc., hdr_len, type, str */
+	if (hdr[2] % 4 || hdr[3] % 4)
+		return ld_fail(ld, EINVAL, "section %u (.BTF): type section "
+			       "offset %u or length %u is not a multiple of 4",
+			       idx, hdr[2], hdr[3]);
+	b.types = p + hdr[1] + hdr[2];
+	b.types_len = hdr[3];
+	b.strs = (const char *)p + hdr[1] + hdr[4];
+	b.strs_len = hdr[5];
+	if (!b.strs_len || b.strs[0] || b.strs[b.strs_len - 1])
+		return ld_fail(ld, EINVAL, "section %u (.BTF): the string "
+			       "section must start and end with NUL", idx);
+
+	b.off = calloc(b.types_len / 12 + 2, sizeof(*b.off));
+	if (!b.off)
+		return ld_fail(ld, ENOMEM, "out of memory");
+	for (o = 0; o < b.types_len; ) {
+		uint32_t info;
+		int64_t extra;
+
+		if (b.types_len - o < 12) {
+			err = ld_fail(ld, EINVAL, "BTF type %u: truncated by the "
+				      "end of the type section", b.nr + 1);
+			goto out;
+		}
+		info = btf_u32(&b, o + 4);
+		extra = btf_extra((info >> 24) & 0x1f, info & 0xffff);
+		if (extra < 0) {
+			err = ld_fail(ld, EINVAL, "BTF type %u: unknown kind %u",
+				      b.nr + 1, (info >> 24) & 0x1f);
+			goto out;
+		}
+		if (extra > b.types_len - o - 12) {
+			err = ld_fail(ld, EINVAL, "BTF type %u: %lld bytes of "
+				      "members run past the type section",
+				      b.nr + 1, (long long)extra);
+			goto out;
+		}
+		b.off[++b.nr] = o;
+		o += 12 + extra;
+	}
+
+	for (id = 1; id <= b.nr && !err; id++)
+		err = btf_check_type(ld, &b, id);
+	for (id = 1; id <= b.nr && !err; id++) {
+		next = id;
+		for (steps = 0; next && btf_single_ref(&b, next, &next); steps++)
+			if (steps == BTF_MAX_CHAIN) {
+				err = ld_fail(ld, EINVAL, "BTF type %u: chain of "
+					      "references is cyclic or longer "
+					      "than %u", id, BTF_MAX_CHAIN);
+				break;
+			}
+	}
+out:
+	free(b.off);
+	return err;
 }
 
 static int check_symtab(struct loader *ld)
@@ -679,8 +938,13 @@ static int check_sections(struct loader *ld)
 		return ld_fail(ld, EINVAL,
 			       "maps in .maps need BTF, but there is no .BTF "
 			       "section: build with -g");
-	if (btf && (err = check_btf(ld, btf)))
-		return err;
+	if (btf) {
+		err = check_btf(ld, btf);
+		if (!err)
+			err = check_btf_types(ld, btf);
+		if (err)
+			return err;
+	}
 	if (btf_ext && (err = check_btf(ld, btf_ext)))
 		return err;
 

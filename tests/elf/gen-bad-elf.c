@@ -295,6 +295,110 @@ static void btf_ext_bad_offsets(void)
 
 static void btf_compressed(void) { shdr(B.sec_btf)->sh_flags |= SHF_COMPRESSED; }
 
+/* BTF records, found by walking the type section of the copy. */
+#define BTF_HDR(i)	(((uint32_t *)(buf + shdr(B.sec_btf)->sh_offset))[i])
+
+static uint32_t btf_rec_size(uint32_t info)
+{
+	uint32_t kind = (info >> 24) & 0x1f, vlen = info & 0xffff;
+
+	switch (kind) {
+	case 1: case 14: case 17: return 16;		/* INT, VAR, DECL_TAG */
+	case 3: return 24;				/* ARRAY */
+	case 4: case 5: case 15: case 19: return 12 + 12 * vlen;
+	case 6: case 13: return 12 + 8 * vlen;		/* ENUM, FUNC_PROTO */
+	default: return 12;
+	}
+}
+
+/* The file offset of the first type of a kind, and its id. */
+static uint32_t *btf_find(uint32_t kind, uint32_t *id)
+{
+	uint8_t *types = buf + shdr(B.sec_btf)->sh_offset + BTF_HDR(1) +
+			 BTF_HDR(2);
+	uint32_t off = 0, n = 0;
+
+	while (off < BTF_HDR(3)) {
+		uint32_t *t = (uint32_t *)(types + off);
+
+		n++;
+		if (((t[1] >> 24) & 0x1f) == kind) {
+			if (id)
+				*id = n;
+			return t;
+		}
+		off += btf_rec_size(t[1]);
+	}
+	fprintf(stderr, "gen-bad-elf: base has no BTF kind %u\n", kind);
+	exit(1);
+}
+
+static void btf_unknown_kind(void)
+{
+	uint32_t *t = btf_find(2, NULL);
+
+	t[1] = (t[1] & ~(0x1fu << 24)) | (31u << 24);
+}
+
+static void btf_ref_past_last(void) { btf_find(2, NULL)[2] = 0x7fffffff; }
+static void btf_name_past_strings(void) { btf_find(4, NULL)[0] = BTF_HDR(5) + 100; }
+static void btf_member_name_past_strings(void) { btf_find(4, NULL)[3] = 0x7ffffff0; }
+static void btf_member_ref_past_last(void) { btf_find(4, NULL)[4] = 0x7ffffff0; }
+static void btf_datasec_ref_past_last(void) { btf_find(15, NULL)[3] = 0x7ffffff0; }
+static void btf_vlen_past_section(void) { btf_find(4, NULL)[1] |= 0xffff; }
+static void btf_types_truncated(void)
+{
+	uint8_t *types = buf + shdr(B.sec_btf)->sh_offset + BTF_HDR(1) +
+			 BTF_HDR(2);
+	uint32_t off = 0, last = 0;
+
+	/* End the type section 8 bytes into its last record. */
+	while (off < BTF_HDR(3)) {
+		last = off;
+		off += btf_rec_size(((uint32_t *)(types + off))[1]);
+	}
+	BTF_HDR(3) = last + 8;
+}
+static void btf_types_unaligned(void) { BTF_HDR(3) -= 2; }
+
+static void btf_strings_not_nul(void)
+{
+	buf[shdr(B.sec_btf)->sh_offset + BTF_HDR(1) + BTF_HDR(4) +
+	    BTF_HDR(5) - 1] = 'x';
+}
+
+static void btf_ptr_cycle(void)
+{
+	uint32_t id, *t = btf_find(2, &id);
+
+	t[2] = id;
+}
+
+static void btf_func_not_proto(void)
+{
+	uint32_t ptr, *t = btf_find(12, NULL);
+
+	btf_find(2, &ptr);
+	t[2] = ptr;
+}
+
+/* A string of the BTF string section, for renaming in place. */
+static char *btf_string(const char *s)
+{
+	char *strs = (char *)buf + shdr(B.sec_btf)->sh_offset + BTF_HDR(1) +
+		     BTF_HDR(4);
+	uint32_t off;
+
+	for (off = 0; off < BTF_HDR(5); off += strlen(strs + off) + 1)
+		if (!strcmp(strs + off, s))
+			return strs + off;
+	fprintf(stderr, "gen-bad-elf: base has no BTF string %s\n", s);
+	exit(1);
+}
+
+/* Well-formed, but libbpf does not know the map field: its message. */
+static void btf_map_unknown_field(void) { btf_string("max_entries")[10] = 'z'; }
+
 static void debug_reloc_symbol_past_symtab(void)
 {
 	set_rel_sym(B.sec_rel_btf, 0, 0x7fffffff);
@@ -407,6 +511,19 @@ static const struct gen_case cases[] = {
 	CASE(btf_types_past_end, "(.BTF): offset 0 + length 268435456 extends past"),
 	CASE(btf_ext_bad_offsets, "(.BTF.ext): offset 4294967280"),
 	CASE(btf_compressed, "(.BTF) is compressed"),
+	CASE(btf_unknown_kind, "BTF type * unknown kind 31"),
+	CASE(btf_ref_past_last, "refers to type 2147483647, past the last type"),
+	CASE(btf_name_past_strings, "BTF type *: name offset * past the string section"),
+	CASE(btf_member_name_past_strings, "name offset 2147483632 past the string section"),
+	CASE(btf_member_ref_past_last, "refers to type 2147483632, past the last type"),
+	CASE(btf_datasec_ref_past_last, "refers to type 2147483632, past the last type"),
+	CASE(btf_vlen_past_section, "bytes of members run past the type section"),
+	CASE(btf_types_truncated, "truncated by the end of the type section"),
+	CASE(btf_types_unaligned, "is not a multiple of 4"),
+	CASE(btf_strings_not_nul, "the string section must start and end with NUL"),
+	CASE(btf_ptr_cycle, "chain of references is cyclic"),
+	CASE(btf_func_not_proto, "which is not a FUNC_PROTO"),
+	CASE(btf_map_unknown_field, "libbpf refused the object: map 'offloads': unknown field 'max_entriez'"),
 	CASE(debug_reloc_symbol_past_symtab, "symbol index 2147483647 past the symbol table"),
 	CASE(debug_reloc_offset_outside, "is outside the section"),
 };
