@@ -223,7 +223,7 @@ static int parse_region(struct fault_ctx_spec *spec, const char *s,
 		}
 		*p++ = '\0';
 	}
-	if (p) {
+	if (p || n > 4) {
 		fail(err, size, "region: '%s' has too many ':' parts "
 		     "(ID[:START-END[:PROT[:CLASSES]]])", s);
 		goto out;

@@ -172,8 +172,11 @@ static int open_object(const struct policy_args *a, struct xfo_object **obj)
 		ret = xfo_object__open_file(a->file, obj, err, sizeof(err));
 	if (ret) {
 		*obj = NULL;
+		/* libxfo's messages already name the file. */
+		if (err[0])
+			return p_err(XFOCTL_FAIL, "%s", err);
 		return p_err(XFOCTL_FAIL, "cannot open '%s': %s", a->file,
-			     err[0] ? err : errno_name(ret));
+			     errno_name(ret));
 	}
 	p_debug("opened '%s' (%s): %u programs, %u maps", a->file,
 		a->raw ? "raw" : "ELF", xfo_object__prog_cnt(*obj),
@@ -600,7 +603,8 @@ static const char *vm_err_text(int err)
 	case -ENOENT:
 		return "helper call failed (unknown helper)";
 	case -EFAULT:
-		return "memory access outside the stack and the context";
+		return "bad memory access (outside the stack and the read-only "
+		       "context)";
 	default:
 		return "error";
 	}
