@@ -1,0 +1,3 @@
+# Refused: a backward jump. Checked mode stops it at the insn limit.
+loop:
+ja loop

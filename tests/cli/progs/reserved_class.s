@@ -1,0 +1,3 @@
+# Class 7 is reserved.
+mov %r0, 7
+exit
