@@ -589,6 +589,35 @@ static void verdict_text(uint64_t v, char *buf, size_t size)
 		snprintf(buf, size, "%s", name);
 }
 
+/* What Xen makes of a valid verdict in this context, when it is not the
+ * verdict itself (docs/abi.md); NULL when nothing is worth saying. */
+static const char *verdict_note(uint64_t v, const struct xfo_fault_ctx *ctx,
+				char *buf, size_t size)
+{
+	uint32_t cls = XFO_VERDICT_CLASS(v);
+	const char *name = fault_ctx_class_name(cls);
+
+	if (!XFO_VERDICT_VALID(v) || cls == XFO_CLASS_BOUNCE)
+		return NULL;
+	if (ctx->region_id == XFO_REGION_NONE) {
+		snprintf(buf, size, "the fault is outside every region: Xen "
+			 "bounces it");
+		return buf;
+	}
+	if (!(ctx->region_classes & XFO_CLASS_BIT(cls))) {
+		snprintf(buf, size, "region %u does not allow %s: Xen bounces "
+			 "the fault (CLASS_DENIED)", ctx->region_id, name);
+		return buf;
+	}
+	if (cls == XFO_CLASS_FAULT_AROUND &&
+	    XFO_VERDICT_ARG(v) > XFO_FAULT_AROUND_MAX) {
+		snprintf(buf, size, "n = %u is above XFO_FAULT_AROUND_MAX (%u)",
+			 XFO_VERDICT_ARG(v), XFO_FAULT_AROUND_MAX);
+		return buf;
+	}
+	return NULL;
+}
+
 static const char *vm_err_text(int err)
 {
 	switch (err) {
@@ -736,8 +765,8 @@ static int do_run(int argc, char **argv)
 	struct policy_args a;
 	struct xfo_prog core;
 	uint64_t verdict = 0, runs = 0, t0, t1;
-	char log[4096], err[256], vtext[128];
-	const char *name;
+	char log[4096], err[256], vtext[128], nbuf[128];
+	const char *name, *note = NULL;
 	bool checked, valid;
 	uint32_t cnt = 0;
 	int ret, vret, rc = 0;
@@ -813,6 +842,8 @@ static int do_run(int argc, char **argv)
 		snprintf(vtext, sizeof(vtext), "BOUNCE (program error)");
 	else
 		verdict_text(verdict, vtext, sizeof(vtext));
+	if (!rc)
+		note = verdict_note(verdict, &a.ctx.ctx, nbuf, sizeof(nbuf));
 
 	if (json_output) {
 		unsigned int k;
@@ -822,6 +853,10 @@ static int do_run(int argc, char **argv)
 		jsonw_string_field(json_wtr, "program", name);
 		jsonw_bool_field(json_wtr, "verified", !vret);
 		jsonw_bool_field(json_wtr, "checked", checked);
+		if (vret) {
+			jsonw_name(json_wtr, "log");
+			jsonw_string_len(json_wtr, log, trimmed_len(log));
+		}
 		jsonw_name(json_wtr, "ctx");
 		fault_ctx_json(json_wtr, &a.ctx.ctx);
 		jsonw_uint_field(json_wtr, "runs", runs);
@@ -838,6 +873,8 @@ static int do_run(int argc, char **argv)
 		jsonw_name(json_wtr, "r0");
 		jsonw_printf(json_wtr, "0x%016llx",
 			     (unsigned long long)verdict);
+		if (note)
+			jsonw_string_field(json_wtr, "note", note);
 		jsonw_end_object(json_wtr);
 		jsonw_uint_field(json_wtr, "insns", res.insns);
 		jsonw_uint_field(json_wtr, "ns_per_run", (t1 - t0) / runs);
@@ -868,6 +905,8 @@ static int do_run(int argc, char **argv)
 	}
 	if (!json_output) {
 		printf("verdict: %s\n", vtext);
+		if (note)
+			printf("note: %s\n", note);
 		printf("r0: 0x%016llx\n", (unsigned long long)verdict);
 		printf("insns: %llu\n", (unsigned long long)res.insns);
 		if (a.repeat > 1) {

@@ -275,6 +275,12 @@ t run_fault_around_denied 0 '^verdict: BOUNCE$' '' -- policy run "$T/fault_aroun
 t run_invalid_verdict 1 '^verdict: INVALID \(bits 16-63 set' '' -- policy run "$T/invalid_verdict.bin" --raw
 t run_invalid_verdict_r0 1 '^r0: 0x0000000000010001$' '' -- policy run "$T/invalid_verdict.bin" --raw
 t run_reserved_class 1 '^verdict: INVALID \(reserved class 7' '' -- policy run "$T/reserved_class.bin" --raw
+t run_note_outside 0 '^note: the fault is outside every region' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user'
+t run_note_denied 0 '^note: region 4 does not allow ZERO_FILL: Xen bounces the fault \(CLASS_DENIED\)$' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4:0x0-0x1000:rw:fault_around'
+t run_note_big_n 0 '^note: n = 17 is above XFO_FAULT_AROUND_MAX \(16\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx region=1
+tj run_note_json 0 'verdict.note~CLASS_DENIED' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4:0x0-0x1000:rw:bounce'
+x policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4'
+if grep -q '^note:' "$T/out"; then fail run_no_note "a note for an allowed verdict: $(cat "$T/out")"; else pass run_no_note; fi
 tj run_json_fault_around 0 verdict.valid=true verdict.class=FAULT_AROUND verdict.arg=8 verdict.r0=0x0000000000000802 verdict.text='FAULT_AROUND(8)' verified=true checked=false runs=1 insns=10 verdicts.FAULT_AROUND=1 verdicts.BOUNCE=0 -- policy run "$T/fault_around.bin" --raw --ctx region=1,pool=128
 tj run_json_invalid 1 verdict.valid=false 'verdict.text~^INVALID' verdicts.INVALID=1 -- policy run "$T/invalid_verdict.bin" --raw
 tj run_json_ctx 0 ctx.addr=4660 ctx.error_code=6 ctx.error_flags='write|user' ctx.mode=user ctx.region_id=null ctx.pool_size=256 -- policy run "$T/bounce.bin" --raw --ctx 'addr=0x1234,error=write|user'
@@ -297,6 +303,7 @@ done
 # ------------------------------------------------------------------------
 t run_refused 1 '' "the verifier refused .* --unverified" -- policy run "$T/bad_uninit.bin" --raw
 t run_refused_log 1 '' '^insn 0: ' -- policy run "$T/bad_uninit.bin" --raw
+tj run_unverified_json 0 verified=false checked=true 'log~^insn 0' -- policy run "$T/bad_uninit.bin" --raw --unverified
 tj run_refused_json 1 verified=false 'error~refused' 'log~^insn 0' -- policy run "$T/bad_uninit.bin" --raw
 t run_unverified 0 '^program: .*refused by the verifier, checked mode' 'warning: the verifier refused' -- policy run "$T/bad_uninit.bin" --raw --unverified
 t run_unverified_fault 1 '^verdict: BOUNCE \(program error\)$' 'stopped at insn 0: .*\(EFAULT\)' -- policy run "$T/bad_stack_overflow.bin" --raw --unverified
