@@ -537,6 +537,220 @@ static void test_policies_verify(void)
 }
 
 /* ------------------------------------------------------------------------
+ * What the example policies decide, run in the userspace runner.
+ * ------------------------------------------------------------------------ */
+
+#define ALL_CLASSES	(XFO_CLASS_BIT(XFO_CLASS_ZERO_FILL) | \
+			 XFO_CLASS_BIT(XFO_CLASS_FAULT_AROUND))
+
+/* A write to a missing page from user mode in region 3. */
+static const struct xfo_fault_ctx base_ctx = {
+	.addr = 0x7f0000001234,
+	.ip = 0x401000,
+	.error_code = XFO_PFEC_USER | XFO_PFEC_WRITE,
+	.vcpu = 1,
+	.domid = 7,
+	.mode = XFO_MODE_USER,
+	.region_id = 3,
+	.region_start = 0x7f0000000000,
+	.region_end = 0x7f0000100000,
+	.region_prot = XFO_PROT_READ | XFO_PROT_WRITE,
+	.region_classes = ALL_CLASSES,
+	.pool_level = 100,
+	.pool_size = 256,
+};
+
+enum ctx_change {
+	AS_IS,
+	PRESENT,	/* a protection fault */
+	KERNEL,		/* from kernel mode */
+	NO_REGION,	/* outside every region */
+	ONLY_ZERO_FILL,	/* the region allows ZERO_FILL only */
+	ONLY_AROUND,	/* the region allows FAULT_AROUND only */
+	NO_CLASSES,	/* the region allows nothing */
+	REGION_67,	/* region 67: the same quota slot as region 3 */
+};
+
+static struct xfo_fault_ctx make_ctx(enum ctx_change change)
+{
+	struct xfo_fault_ctx ctx = base_ctx;
+
+	switch (change) {
+	case PRESENT:
+		ctx.error_code |= XFO_PFEC_PRESENT;
+		break;
+	case KERNEL:
+		ctx.mode = XFO_MODE_KERNEL;
+		ctx.error_code &= ~XFO_PFEC_USER;
+		break;
+	case NO_REGION:
+		ctx.region_id = XFO_REGION_NONE;
+		ctx.region_classes = 0;
+		break;
+	case ONLY_ZERO_FILL:
+		ctx.region_classes = XFO_CLASS_BIT(XFO_CLASS_ZERO_FILL);
+		break;
+	case ONLY_AROUND:
+		ctx.region_classes = XFO_CLASS_BIT(XFO_CLASS_FAULT_AROUND);
+		break;
+	case NO_CLASSES:
+		ctx.region_classes = 0;
+		break;
+	case REGION_67:
+		ctx.region_id = 67;
+		break;
+	default:
+		break;
+	}
+	return ctx;
+}
+
+/* Runs one policy over a sequence of faults, checked and unchecked. */
+struct policy_step {
+	enum ctx_change change;
+	uint64_t verdict;
+};
+
+struct policy_case {
+	const char *name;
+	const char *policy;
+	uint64_t quota;			/* region_quota's limit, 0: default */
+	struct policy_step steps[6];
+	uint32_t nr_steps;
+	/* Map values after the steps: map name, key, value; up to 6. */
+	struct {
+		const char *map;
+		uint32_t key;
+		uint64_t value;
+	} after[6];
+	uint32_t nr_after;
+};
+
+static const struct policy_case policy_cases[] = {
+	{ "policy_zero_fill", "zero_fill", 0, {
+		{ AS_IS, XFO_VERDICT_ZERO_FILL },
+		{ ONLY_ZERO_FILL, XFO_VERDICT_ZERO_FILL },
+		{ PRESENT, XFO_VERDICT_BOUNCE },
+		{ KERNEL, XFO_VERDICT_BOUNCE },
+		{ NO_REGION, XFO_VERDICT_BOUNCE },
+		{ ONLY_AROUND, XFO_VERDICT_BOUNCE } }, 6, { { 0 } }, 0 },
+	{ "policy_fault_around", "fault_around", 0, {
+		{ AS_IS, XFO_VERDICT_FAULT_AROUND(8) },
+		{ ONLY_AROUND, XFO_VERDICT_FAULT_AROUND(8) },
+		{ ONLY_ZERO_FILL, XFO_VERDICT_ZERO_FILL },
+		{ NO_CLASSES, XFO_VERDICT_BOUNCE },
+		{ PRESENT, XFO_VERDICT_BOUNCE },
+		{ KERNEL, XFO_VERDICT_BOUNCE } }, 6, { { 0 } }, 0 },
+	{ "policy_bounce_all", "bounce_all", 0, {
+		{ AS_IS, XFO_VERDICT_BOUNCE },
+		{ NO_REGION, XFO_VERDICT_BOUNCE } }, 2, { { 0 } }, 0 },
+	{ "policy_region_quota_default", "region_quota", 0, {
+		{ AS_IS, XFO_VERDICT_ZERO_FILL },
+		{ AS_IS, XFO_VERDICT_ZERO_FILL },
+		{ PRESENT, XFO_VERDICT_BOUNCE },
+		{ ONLY_AROUND, XFO_VERDICT_BOUNCE } }, 4,
+	  { { "offloads", 3, 2 }, { "offloads", 4, 0 } }, 2 },
+	{ "policy_region_quota_limit", "region_quota", 2, {
+		{ AS_IS, XFO_VERDICT_ZERO_FILL },
+		{ REGION_67, XFO_VERDICT_ZERO_FILL },
+		{ AS_IS, XFO_VERDICT_BOUNCE },
+		{ NO_REGION, XFO_VERDICT_BOUNCE } }, 4,
+	  { { "offloads", 3, 3 } }, 1 },
+	{ "policy_counting", "counting", 0, {
+		{ AS_IS, XFO_VERDICT_BOUNCE },
+		{ ONLY_ZERO_FILL, XFO_VERDICT_BOUNCE },
+		{ KERNEL, XFO_VERDICT_BOUNCE },
+		{ NO_REGION, XFO_VERDICT_BOUNCE },
+		{ PRESENT, XFO_VERDICT_BOUNCE } }, 5,
+	  { { "by_pfec", XFO_PFEC_USER | XFO_PFEC_WRITE, 3 },
+	    { "by_pfec", XFO_PFEC_WRITE, 1 },
+	    { "by_class", XFO_CLASS_FAULT_AROUND, 1 },
+	    { "by_class", XFO_CLASS_ZERO_FILL, 1 },
+	    { "by_class", XFO_CLASS_MAX + 1, 5 },	/* every fault */
+	    { "by_class", XFO_CLASS_MAX + 2, 4 } }, 6 },	/* in a region */
+};
+
+static bool run_policy_case(const struct policy_case *pc, bool checked)
+{
+	char path[2048], file[256], err[512], name[256];
+	struct xfo_runner *runner = NULL;
+	struct xfo_vm_result res;
+	struct xfo_object *obj;
+	struct xfo_prog core;
+	bool ok = false;
+	uint64_t verdict, *value;
+	uint32_t i;
+	int map;
+
+	snprintf(name, sizeof(name), "%s%s", pc->name,
+		 checked ? "_checked" : "");
+	snprintf(file, sizeof(file), "bpf/%s.bpf.o", pc->policy);
+	path_in(path, sizeof(path), build_dir, file);
+	if (xfo_object__open_file(path, &obj, err, sizeof(err))) {
+		fail(name, "%s", err);
+		return false;
+	}
+	xfo_program__core(xfo_object__prog(obj, 0), &core);
+	if (xfo_runner__new(&core, &runner, err, sizeof(err))) {
+		fail(name, "runner: %s", err);
+		goto out;
+	}
+	if (pc->quota) {
+		map = map_index_by_name(obj, "quota_cfg");
+		value = map < 0 ? NULL : xfo_runner__map_value(runner, map, 0);
+		if (!value) {
+			fail(name, "no quota_cfg map");
+			goto out;
+		}
+		*value = pc->quota;
+	}
+	for (i = 0; i < pc->nr_steps; i++) {
+		struct xfo_fault_ctx ctx = make_ctx(pc->steps[i].change);
+		int ret = xfo_runner__run(runner, &ctx, checked, &verdict, &res);
+
+		if (ret) {
+			fail(name, "step %u: run failed (%d) at insn %u", i, ret,
+			     res.pc);
+			goto out;
+		}
+		if (verdict != pc->steps[i].verdict) {
+			fail(name, "step %u: verdict 0x%llx, expected 0x%llx", i,
+			     (unsigned long long)verdict,
+			     (unsigned long long)pc->steps[i].verdict);
+			goto out;
+		}
+	}
+	for (i = 0; i < pc->nr_after; i++) {
+		map = map_index_by_name(obj, pc->after[i].map);
+		value = map < 0 ? NULL :
+			xfo_runner__map_value(runner, map, pc->after[i].key);
+		if (!value || *value != pc->after[i].value) {
+			fail(name, "%s[%u] is %llu, expected %llu",
+			     pc->after[i].map, pc->after[i].key,
+			     value ? (unsigned long long)*value : 0ull,
+			     (unsigned long long)pc->after[i].value);
+			goto out;
+		}
+	}
+	pass(name);
+	ok = true;
+out:
+	xfo_runner__free(runner);
+	xfo_object__close(obj);
+	return ok;
+}
+
+static void test_policy_behaviour(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(policy_cases) / sizeof(policy_cases[0]); i++) {
+		run_policy_case(&policy_cases[i], false);
+		run_policy_case(&policy_cases[i], true);
+	}
+}
+
+/* ------------------------------------------------------------------------
  * Bad objects built from tests/elf/src/ and from corruption.
  * ------------------------------------------------------------------------ */
 
@@ -785,6 +999,7 @@ int main(int argc, char **argv)
 
 	test_good_objects();
 	test_policies_verify();
+	test_policy_behaviour();
 	test_bad_sources();
 	test_generated(argv[2]);
 	test_raw();
