@@ -22,27 +22,27 @@ struct fault_ctx_spec {
 };
 
 #define FAULT_CTX_HELP \
-"  CTX is FIELD=VALUE[,FIELD=VALUE...]; --ctx may be repeated. Fields:\n" \
-"    addr=ADDR         faulting address (cr2)                  [0]\n" \
-"    ip=ADDR           guest instruction pointer               [0]\n" \
-"    error=FLAGS       #PF error code: a number or names joined\n" \
-"                      by '|' or '+': present write user rsvd\n" \
-"                      insn pk (and read, adding no bit)       [0]\n" \
-"    mode=MODE         user or kernel (or 1, 0)   [user if error has user]\n" \
-"    vcpu=N            vCPU id                                 [0]\n" \
-"    domid=N           domain id, 0..65535                     [0]\n" \
-"    region=REGION     none, or ID[:START-END[:PROT[:CLASSES]]] [none]\n" \
-"                      START-END or START+SIZE, page aligned;\n" \
-"                      default: the page holding addr\n" \
-"                      PROT: letters of rwx ('-' ignored), or names\n" \
-"                      read write exec joined by '|' or '+', or a\n" \
-"                      number                                  [rw]\n" \
-"                      CLASSES: names bounce zero_fill fault_around\n" \
-"                      (or all) joined by '|' or '+', or a bit mask\n" \
-"                                                              [all]\n" \
+"  CTX is FIELD=VALUE[,FIELD=VALUE...]; --ctx may be repeated, a field\n" \
+"  given once. Fields, [default]:\n" \
+"    addr=N            faulting address, cr2 (alias cr2)           [0]\n" \
+"    ip=N              guest instruction pointer (alias rip)       [0]\n" \
+"    error=FLAGS       #PF error code (alias error_code): numbers or\n" \
+"                      names joined by '|' or '+': present write\n" \
+"                      user rsvd insn pk, and read (no bit)        [0]\n" \
+"    mode=user|kernel  privilege of the access    [user if error has user]\n" \
+"    vcpu=N            vCPU id                                     [0]\n" \
+"    domid=N           domain id, 0..65535 (alias dom)             [0]\n" \
+"    region=REGION     none or ID[:RANGE[:PROT[:CLASSES]]]      [none]\n" \
+"      RANGE           START-END or START+SIZE, page aligned\n" \
+"                                           [the page holding addr]\n" \
+"      PROT            letters of rwx ('-' skipped), or names read\n" \
+"                      write exec joined by '|' or '+', or a number [rw]\n" \
+"      CLASSES         names bounce zero_fill fault_around all\n" \
+"                      joined by '|' or '+', or a bit mask       [all]\n" \
 "    pool=LEVEL[/SIZE] free-page pool level and capacity     [256/256]\n" \
 "  Numbers are decimal, 0x hex or 0 octal. Example:\n" \
-"    --ctx 'addr=0x7f0000001234,error=write|user,region=3:0x7f0000000000+0x100000:rw:zero_fill|fault_around,pool=32'\n"
+"    --ctx 'addr=0x7f0000001234,error=write|user,pool=32' \\\n" \
+"    --ctx 'region=3:0x7f0000000000+0x100000:rw:zero_fill|fault_around'\n"
 
 void fault_ctx_init(struct fault_ctx_spec *spec);
 /* Parses one --ctx argument into spec; on error, err names the problem. */

@@ -261,7 +261,7 @@ t dump_missing_file 1 '' 'nonexistent' -- policy dump "$T/nonexistent.bpf.o"
 # run: verdicts
 # ------------------------------------------------------------------------
 t run_bounce 0 '^verdict: BOUNCE$' '' -- policy run "$T/bounce.bin" --raw
-t run_bounce_r0 0 '^r0: 0x0000000000000000$' '' -- policy run "$T/bounce.bin" --raw
+t run_bounce_r0 0 '^r0: 0x0000000000000000$' '' -- policy run "$T/bounce.bin" --raw -c addr=1 -n 2
 t run_insns 0 '^insns: 2$' '' -- policy run "$T/bounce.bin" --raw
 t run_zero_fill 0 '^verdict: ZERO_FILL$' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user'
 t run_zero_fill_r0 0 '^r0: 0x0000000000000001$' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user'
