@@ -256,6 +256,17 @@ for o in "$EX"/*.bpf.o; do
 	tj "dump_example_${name}_json" 0 'programs.0.insns.0.pc=0' -- policy dump "$o"
 done
 t dump_missing_file 1 '' 'nonexistent' -- policy dump "$T/nonexistent.bpf.o"
+# Garbage and a cut-short LDDW: disassembled, refused, stopped at run time.
+printf '\xff\xff\xff\xff\xff\xff\xff\xff\x95\0\0\0\0\0\0\0' >"$T/garbage.bin"
+printf '\x18\x00\x00\x00\x01\x00\x00\x00' >"$T/short_lddw.bin"
+t dump_garbage 0 '^   0: \(ff\) invalid opcode' '' -- policy dump "$T/garbage.bin" --raw
+tj dump_garbage_json 0 programs.0.insns.0.code=255 programs.0.insns.1.pc=1 -- policy dump "$T/garbage.bin" --raw
+t dump_short_lddw 0 '^   0: \(18\) ' '' -- policy dump "$T/short_lddw.bin" --raw
+tj dump_short_lddw_json 0 'programs.0.insns=[array 1]' programs.0.insns.0.raw=1800000001000000 -- policy dump "$T/short_lddw.bin" --raw
+t verify_garbage 1 'refused' '' -- policy verify "$T/garbage.bin" --raw
+t verify_short_lddw 1 'refused' '' -- policy verify "$T/short_lddw.bin" --raw
+t run_garbage 1 '^verdict: BOUNCE \(program error\)$' 'invalid instruction \(EINVAL\)' -- policy run "$T/garbage.bin" --raw --unverified
+t run_short_lddw 1 '^verdict: BOUNCE \(program error\)$' 'stopped at insn 0' -- policy run "$T/short_lddw.bin" --raw --unverified
 
 # ------------------------------------------------------------------------
 # run: verdicts
