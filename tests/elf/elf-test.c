@@ -839,6 +839,136 @@ static void test_generated(const char *case_dir)
 }
 
 /* ------------------------------------------------------------------------
+ * Random corruption: whatever breaks, the loader must answer with a
+ * message, never crash (the asan variant runs this too). Deterministic.
+ * ------------------------------------------------------------------------ */
+
+#define MUTATIONS	10000
+
+static uint64_t rng_state;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state >> 32;
+}
+
+struct range {
+	size_t start, len;
+};
+
+/* The header, the section headers and every section libbpf may read. */
+static size_t mutation_ranges(const struct elf_view *v, struct range *r,
+			      size_t max)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	r[n++] = (struct range){ 0, sizeof(Elf64_Ehdr) };
+	r[n++] = (struct range){ v->eh->e_shoff,
+				 v->eh->e_shnum * sizeof(Elf64_Shdr) };
+	for (i = 1; i < v->eh->e_shnum && n < max; i++) {
+		if (v->sh[i].sh_type == SHT_NOBITS || !v->sh[i].sh_size ||
+		    !strncmp(elf_sec_name(v, i), ".debug", 6) ||
+		    !strncmp(elf_sec_name(v, i), ".rel.debug", 10))
+			continue;
+		r[n++] = (struct range){ v->sh[i].sh_offset, v->sh[i].sh_size };
+	}
+	return n;
+}
+
+static void mutate(uint8_t *buf, size_t size, const struct range *r, size_t nr)
+{
+	uint32_t k, count = 1 + rng() % 3, word;
+
+	for (k = 0; k < count; k++) {
+		const struct range *in = &r[rng() % nr];
+		size_t pos = in->start + rng() % in->len;
+
+		switch (rng() % 5) {
+		case 0:
+			buf[pos] = rng();
+			break;
+		case 1:
+			buf[pos] ^= 1u << (rng() % 8);
+			break;
+		case 2:
+			buf[pos] = rng() & 1 ? 0xff : 0;
+			break;
+		case 3:		/* a small number where a count or index was */
+		case 4:		/* a boundary value */
+			pos &= ~(size_t)3;
+			if (pos + 4 > size)
+				break;
+			word = rng() % 5 == 3 ? rng() % 64 :
+			       rng() & 1 ? 0xffffffffu : 0x7ffffff8u + rng() % 8;
+			memcpy(buf + pos, &word, 4);
+			break;
+		}
+	}
+}
+
+static void test_mutations(void)
+{
+	static const char *const files[] = {
+		"bpf/region_quota.bpf.o", "bpf/counting.bpf.o",
+		"tests/elf/two_progs.bpf.o", "tests/elf/shared_section.bpf.o",
+	};
+	char path[2048], name[256], err[512];
+	struct range ranges[64];
+	struct xfo_object *obj;
+	uint8_t *base, *buf;
+	struct elf_view v;
+	size_t i, size, nr;
+	uint32_t m, opened;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(name, sizeof(name), "mutate_%.*s",
+			 (int)strcspn(base_of(files[i]), "."), base_of(files[i]));
+		path_in(path, sizeof(path), build_dir, files[i]);
+		base = slurp(path, &size);
+		buf = malloc(size ? size : 1);
+		if (!base || !buf || !elf_view(&v, base, size)) {
+			fail(name, "cannot read %s", path);
+			free(base);
+			free(buf);
+			continue;
+		}
+		nr = mutation_ranges(&v, ranges, 64);
+		rng_state = 0x9e3779b97f4a7c15ull + i;
+		opened = 0;
+		/* A crash here leaves this line as the last in the log. */
+		printf("# %s: %u random corruptions of %s\n", name, MUTATIONS,
+		       files[i]);
+		fflush(stdout);
+		for (m = 0; m < MUTATIONS; m++) {
+			memcpy(buf, base, size);
+			mutate(buf, size, ranges, nr);
+			if (!xfo_object__open_mem(buf, size, "m.o", &obj, err,
+						  sizeof(err))) {
+				opened++;
+				xfo_object__close(obj);
+				continue;
+			}
+			if (strchr(err, '\n') || strncmp(err, "m.o: ", 5) ||
+			    !err[5]) {
+				fail(name, "mutation %u: bad message: %s", m, err);
+				break;
+			}
+		}
+		if (m == MUTATIONS) {
+			printf("# %s: %u opened, %u refused\n", name, opened,
+			       MUTATIONS - opened);
+			pass(name);
+		}
+		free(base);
+		free(buf);
+	}
+}
+
+/* ------------------------------------------------------------------------
  * The rest of the interface.
  * ------------------------------------------------------------------------ */
 
@@ -1004,6 +1134,7 @@ int main(int argc, char **argv)
 	test_generated(argv[2]);
 	test_raw();
 	test_api_edges();
+	test_mutations();
 
 	printf("elf: %d passed, %d failed\n", passes, failures);
 	return failures ? 1 : 0;
