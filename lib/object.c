@@ -1126,7 +1126,8 @@ static int check_one_reloc(struct loader *ld, uint32_t relsec, size_t j,
 
 static int check_relocs(struct loader *ld)
 {
-	uint32_t i, total = 0;
+	size_t total = 0;
+	uint32_t i;
 	int err = 0;
 
 	for (i = 1; i < ld->shnum; i++)

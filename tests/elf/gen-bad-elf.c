@@ -267,7 +267,11 @@ static void no_functions(void)
 
 static void maps_nobits(void) { shdr(B.sec_maps)->sh_type = SHT_NOBITS; }
 static void btf_nobits(void) { shdr(B.sec_btf)->sh_type = SHT_NOBITS; }
-static void btf_missing(void) { memcpy(buf + shdr(B.shstrndx)->sh_offset + shdr(B.sec_btf)->sh_name, ".XYZ", 4); }
+static void btf_missing(void)
+{
+	memcpy(buf + shdr(B.shstrndx)->sh_offset + shdr(B.sec_btf)->sh_name,
+	       ".XYZ", 4);
+}
 static void btf_bad_magic(void) { buf[shdr(B.sec_btf)->sh_offset] = 0; }
 
 static void btf_bad_hdr_len(void)
