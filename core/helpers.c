@@ -2,7 +2,7 @@
 /*
  * Helper prototypes: the one table the verifier checks calls against and
  * the disassembler names calls from. Implementations live with their hosts
- * (Xen's resolver, lib/xfo_run.c in userspace) and follow these signatures.
+ * (Xen's hook, lib/runner.c in userspace) and follow these signatures.
  */
 #include "private.h"
 #include "xfo_core.h"

@@ -34,7 +34,8 @@ int xfo_object__open_file(const char *path, struct xfo_object **obj,
                           char *err, size_t err_size);
 int xfo_object__open_mem(const void *buf, size_t size, const char *name,
                          struct xfo_object **obj, char *err, size_t err_size);
-/* Little-endian bytecode, 8 bytes an instruction; one program, no maps. */
+/* Little-endian bytecode, 8 bytes an instruction; one program, no maps.
+ * The program is named after the file up to its first '.', in "xfo". */
 int xfo_object__open_raw(const char *path, struct xfo_object **obj,
                          char *err, size_t err_size);
 void xfo_object__close(struct xfo_object *obj);
@@ -48,6 +49,7 @@ const struct xfo_program *xfo_object__prog(const struct xfo_object *obj,
 const struct xfo_program *xfo_object__find_prog(const struct xfo_object *obj,
                                                 const char *name);
 uint32_t xfo_object__map_cnt(const struct xfo_object *obj);
+/* NULL when the object has no maps. */
 const struct xfo_map_def *xfo_object__maps(const struct xfo_object *obj);
 
 const char *xfo_program__name(const struct xfo_program *prog);
@@ -80,6 +82,9 @@ int xfo_runner__run(struct xfo_runner *runner,
 /* The map value at key, or NULL when out of range. */
 void *xfo_runner__map_value(struct xfo_runner *runner, uint32_t map,
                             uint32_t key);
+/* Makes time_ns() return ns (fixed) or the clock again (!fixed), for runs
+ * that must repeat exactly: tests and the fuzzer. */
+void xfo_runner__set_time(struct xfo_runner *runner, bool fixed, uint64_t ns);
 /* Trace records so far, each prefixed by its u32 length; returns bytes. */
 size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
 

@@ -59,6 +59,8 @@ struct xfo_runner {
 	uint32_t stack_size;
 	uint8_t *trace;
 	size_t trace_len;
+	bool fixed_time;		/* time_ns() returns time_ns */
+	uint64_t time_ns;
 };
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
@@ -302,7 +304,7 @@ static uint64_t runner_call_helper(void *opaque, uint32_t id,
 	case XFO_HELPER_MAP_ADD:
 		return helper_map_add(r, args);
 	case XFO_HELPER_TIME_NS:
-		return helper_time_ns();
+		return r->fixed_time ? r->time_ns : helper_time_ns();
 	case XFO_HELPER_TRACE:
 		return helper_trace(r, args);
 	default:
@@ -337,8 +339,13 @@ int xfo_runner__run(struct xfo_runner *r, const struct xfo_fault_ctx *ctx,
 	if (!res)
 		res = &local_res;
 	memset(res, 0, sizeof(*res));
-	/* Each run starts from a clean stack, as a fresh fault would. */
-	memset(r->stack, 0, r->stack_size);
+	/*
+	 * Unverified code may read stack it never wrote: give it zeroes, so
+	 * its runs are repeatable. Verified code cannot (the verifier tracks
+	 * initialisation), and skipping the clear keeps runs as cheap as Xen's.
+	 */
+	if (checked)
+		memset(r->stack, 0, r->stack_size);
 	if (checked)
 		ret = xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0,
 					 &r0, res);
@@ -366,4 +373,10 @@ size_t xfo_runner__trace(const struct xfo_runner *r, const void **buf)
 	if (buf)
 		*buf = r ? r->trace : NULL;
 	return r ? r->trace_len : 0;
+}
+
+void xfo_runner__set_time(struct xfo_runner *r, bool fixed, uint64_t ns)
+{
+	r->fixed_time = fixed;
+	r->time_ns = ns;
 }

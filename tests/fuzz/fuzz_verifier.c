@@ -49,6 +49,7 @@ static void run_once(const struct xfo_prog *prog,
 		fprintf(stderr, "runner: %s\n", err);
 		abort();
 	}
+	xfo_runner__set_time(runner, true, 1000000007);
 	xfo_runner__run(runner, ctx, checked, r0, res);
 	for (uint32_t m = 0; m < prog->map_cnt; m++) {
 		for (uint32_t k = 0; k < prog->maps[m].max_entries; k++) {
