@@ -151,10 +151,14 @@ enum xfo_helper_id {
 #define XFO_TRACE_MAX_RECORD 64        /* bytes per trace() call */
 
 /* ------------------------------------------------------------------------
- * The hypercall: HYPERVISOR_xfo_op(cmd, arg). Control ops are for the
- * control domain; XFOOP_map_guest_areas is the guest's own.
- * Every op returns 0 or a negative Xen errno value.
+ * The hypercall: HYPERVISOR_xfo_op(unsigned int cmd, void *arg), a new
+ * hypercall number of its own (the first one Xen 4.17 leaves free), so a
+ * PV guest can reach XFOOP_map_guest_areas too. Control ops are for the
+ * control domain; XFOOP_map_guest_areas is the guest's own. Pointers
+ * inside the argument structs are virtual addresses in the caller, as for
+ * every PV hypercall. Every op returns 0 or a negative Xen errno value.
  * ------------------------------------------------------------------------ */
+#define __HYPERVISOR_xfo_op     43
 #define XFOOP_version           0   /* struct xfo_op_version */
 #define XFOOP_load              1   /* struct xfo_op_load */
 #define XFOOP_attach            2   /* struct xfo_op_attach */
@@ -163,6 +167,7 @@ enum xfo_helper_id {
 #define XFOOP_stats_reset       5   /* struct xfo_op_domain */
 #define XFOOP_map_guest_areas   6   /* struct xfo_op_guest_areas */
 #define XFOOP_unload            7   /* struct xfo_op_unload */
+#define XFOOP_trace_read        8   /* struct xfo_op_trace */
 
 #define XFO_CAP_ZERO_FILL       (1u << 0)
 #define XFO_CAP_FAULT_AROUND    (1u << 1)
@@ -212,6 +217,17 @@ struct xfo_op_unload {
     uint32_t pad;             /* IN: zero */
 };
 
+/* Takes records out of a domain's trace buffer: each record is a uint32_t
+ * length followed by that many bytes, padded to 4 bytes. */
+struct xfo_op_trace {
+    xfo_guest_ptr_t buf;      /* IN */
+    uint32_t size;            /* IN: bytes at buf */
+    uint32_t len;             /* OUT: bytes written (whole records only) */
+    uint32_t dropped;         /* OUT: records lost to a full buffer so far */
+    uint16_t domid;           /* IN */
+    uint16_t pad;             /* IN: zero */
+};
+
 /* Why a fault the program wanted offloaded went to the guest after all. */
 enum xfo_bounce_reason {
     XFO_BOUNCE_VERDICT = 0,   /* the program said BOUNCE */
@@ -239,7 +255,7 @@ struct xfo_stats {
     uint64_t pages_installed; /* including fault-around neighbours */
     uint64_t bounced[XFO_BOUNCE_NR];
     uint64_t reserved[5];     /* zero */
-};                            /* 200 bytes */
+};                            /* 208 bytes */
 
 struct xfo_op_stats {
     uint16_t domid;           /* IN */
