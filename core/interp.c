@@ -282,24 +282,74 @@ static __always_inline bool vm_cond32(uint8_t op, uint32_t a, uint32_t b)
     }
 }
 
-/* Case labels for the six register/immediate and two class variants. */
-#define ALU64_CASES(op) \
+/*
+ * Case generators. Each ALU and JMP operation gets one case per source
+ * form, so that the operation and the kind of operand are constants in
+ * each case body: no second dispatch on the operation inside a case.
+ */
+
+/* ALU64: stmt works on *d with the 64-bit source s. */
+#define ALU64(op, stmt) \
     case EBPF_CLS_ALU64 | EBPF_SRC_K | (op): \
-    case EBPF_CLS_ALU64 | EBPF_SRC_X | (op)
-#define ALU32_CASES(op) \
+    { \
+        const uint64_t s = imm64(insn); \
+        stmt; \
+        break; \
+    } \
+    case EBPF_CLS_ALU64 | EBPF_SRC_X | (op): \
+    { \
+        const uint64_t s = reg[src]; \
+        stmt; \
+        break; \
+    }
+
+/* ALU: stmt works on the low half a of *d with the 32-bit source s and
+ * yields the 32-bit result r, which is zero-extended into *d. */
+#define ALU32(op, stmt) \
     case EBPF_CLS_ALU | EBPF_SRC_K | (op): \
-    case EBPF_CLS_ALU | EBPF_SRC_X | (op)
-#define JMP_CASES(op) \
+    { \
+        const uint32_t s = (uint32_t)insn->imm, a = (uint32_t)*d; \
+        uint32_t r; \
+        stmt; \
+        *d = r; \
+        break; \
+    } \
+    case EBPF_CLS_ALU | EBPF_SRC_X | (op): \
+    { \
+        const uint32_t s = (uint32_t)reg[src], a = (uint32_t)*d; \
+        uint32_t r; \
+        stmt; \
+        *d = r; \
+        break; \
+    }
+
+/* Conditional jumps, 64- and 32-bit, immediate and register. */
+#define JCOND(op) \
     case EBPF_CLS_JMP | EBPF_SRC_K | (op): \
-    case EBPF_CLS_JMP | EBPF_SRC_X | (op)
-#define JMP32_CASES(op) \
+        if ( vm_cond64(op, *d, imm64(insn)) ) \
+            goto jump_off; \
+        break; \
+    case EBPF_CLS_JMP | EBPF_SRC_X | (op): \
+        if ( vm_cond64(op, *d, reg[src]) ) \
+            goto jump_off; \
+        break; \
     case EBPF_CLS_JMP32 | EBPF_SRC_K | (op): \
-    case EBPF_CLS_JMP32 | EBPF_SRC_X | (op)
+        if ( vm_cond32(op, (uint32_t)*d, (uint32_t)insn->imm) ) \
+            goto jump_off; \
+        break; \
+    case EBPF_CLS_JMP32 | EBPF_SRC_X | (op): \
+        if ( vm_cond32(op, (uint32_t)*d, (uint32_t)reg[src]) ) \
+            goto jump_off; \
+        break;
+
 #define MEM_CASES(cls, mode) \
     case (cls) | (mode) | EBPF_SIZE_B: \
     case (cls) | (mode) | EBPF_SIZE_H: \
     case (cls) | (mode) | EBPF_SIZE_W: \
     case (cls) | (mode) | EBPF_SIZE_DW
+
+/* The index of the instruction being run. */
+#define VM_PC ((uint32_t)(insn - insns))
 
 static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
                                    uint64_t r2, uint64_t *r0,
@@ -310,9 +360,10 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
     const uint32_t cnt = vm->insn_cnt;
     const uint64_t limit = vm->insn_limit ? vm->insn_limit : ~(uint64_t)0;
     struct vm_frame frames[XFO_VM_MAX_CALL_DEPTH];
-    uint64_t reg[VM_REG_SLOTS] = { 0 };
-    uint64_t done = 0;
-    uint32_t pc = 0, depth = 0;
+    uint64_t reg[VM_REG_SLOTS];
+    uint64_t budget = limit;          /* instructions left to run */
+    const struct ebpf_insn *insn = insns;
+    uint32_t depth = 0;
     int err = 0;
 
     if ( !insns || !cnt || !vm->stack || vm->stack_size < XFO_STACK_SIZE )
@@ -321,101 +372,92 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
         goto out;
     }
 
+    /* Element by element: compilers turn a 128-byte "= { 0 }" into a
+     * slow string instruction. r11..r15 are only read by invalid code. */
+    reg[0] = 0;
     reg[1] = r1;
     reg[2] = r2;
+    reg[3] = 0;
+    reg[4] = 0;
+    reg[5] = 0;
+    reg[6] = 0;
+    reg[7] = 0;
+    reg[8] = 0;
+    reg[9] = 0;
     reg[EBPF_REG_FP] = (uintptr_t)vm->stack + vm->stack_size;
+    reg[11] = 0;
+    reg[12] = 0;
+    reg[13] = 0;
+    reg[14] = 0;
+    reg[15] = 0;
 
     for ( ;; )
     {
-        const struct ebpf_insn *insn = &insns[pc];
         const uint8_t code = insn->code;
         const unsigned int dst = insn->dst, src = insn->src;
         uint64_t *d = &reg[dst];
-        uint64_t s64, addr, v;
-        uint32_t s32, target;
+        uint64_t addr, v;
+        uint32_t target;
         unsigned int size;
 
-        if ( unlikely(done >= limit) )
+        if ( unlikely(!budget) )
         {
             err = -E2BIG;
             goto out;
         }
-        done++;
+        budget--;
 
         if ( checked && (dst >= EBPF_REG_NR || src >= EBPF_REG_NR) )
             goto invalid;
 
-        /* The source operand of ALU and JMP: register or immediate. */
-        s64 = EBPF_SRC(code) == EBPF_SRC_X ? reg[src] : imm64(insn);
-        s32 = (uint32_t)s64;
-
         switch ( code )
         {
         /* ---------------- ALU64 ---------------- */
-        ALU64_CASES(EBPF_ALU_ADD):
-            *d += s64;
-            break;
-        ALU64_CASES(EBPF_ALU_SUB):
-            *d -= s64;
-            break;
-        ALU64_CASES(EBPF_ALU_MUL):
-            *d *= s64;
-            break;
-        ALU64_CASES(EBPF_ALU_DIV):
-            if ( insn->off == 0 )
-                *d = s64 ? *d / s64 : 0;
-            else if ( insn->off == 1 )
-                *d = s64 ? sdiv64(*d, s64) : 0;
-            else
-                goto invalid;
-            break;
-        ALU64_CASES(EBPF_ALU_MOD):
-            if ( insn->off == 0 )
-            {
-                if ( s64 )
-                    *d %= s64;
-            }
-            else if ( insn->off == 1 )
-            {
-                if ( s64 )
-                    *d = smod64(*d, s64);
-            }
-            else
-                goto invalid;
-            break;
-        ALU64_CASES(EBPF_ALU_OR):
-            *d |= s64;
-            break;
-        ALU64_CASES(EBPF_ALU_AND):
-            *d &= s64;
-            break;
-        ALU64_CASES(EBPF_ALU_XOR):
-            *d ^= s64;
-            break;
-        ALU64_CASES(EBPF_ALU_LSH):
-            *d <<= s64 & 63;
-            break;
-        ALU64_CASES(EBPF_ALU_RSH):
-            *d >>= s64 & 63;
-            break;
-        ALU64_CASES(EBPF_ALU_ARSH):
-            *d = arsh64(*d, s64 & 63);
-            break;
+        ALU64(EBPF_ALU_ADD, *d += s)
+        ALU64(EBPF_ALU_SUB, *d -= s)
+        ALU64(EBPF_ALU_MUL, *d *= s)
+        ALU64(EBPF_ALU_OR, *d |= s)
+        ALU64(EBPF_ALU_AND, *d &= s)
+        ALU64(EBPF_ALU_XOR, *d ^= s)
+        ALU64(EBPF_ALU_LSH, *d <<= s & 63)
+        ALU64(EBPF_ALU_RSH, *d >>= s & 63)
+        ALU64(EBPF_ALU_ARSH, *d = arsh64(*d, s & 63))
+        ALU64(EBPF_ALU_DIV,
+              if ( insn->off == 0 )
+                  *d = s ? *d / s : 0;
+              else if ( insn->off == 1 )
+                  *d = s ? sdiv64(*d, s) : 0;
+              else
+                  goto invalid)
+        ALU64(EBPF_ALU_MOD,
+              if ( insn->off == 0 )
+              {
+                  if ( s )
+                      *d %= s;
+              }
+              else if ( insn->off == 1 )
+              {
+                  if ( s )
+                      *d = smod64(*d, s);
+              }
+              else
+                  goto invalid)
         case EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_NEG:
             *d = (uint64_t)0 - *d;
             break;
         case EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV:
             if ( insn->off )
                 goto invalid;
-            *d = s64;
+            *d = imm64(insn);
             break;
         case EBPF_CLS_ALU64 | EBPF_SRC_X | EBPF_ALU_MOV:
+            v = reg[src];
             switch ( insn->off )
             {
-            case 0:  *d = s64; break;
-            case 8:  *d = sx8((uint8_t)s64); break;
-            case 16: *d = sx16((uint16_t)s64); break;
-            case 32: *d = sx32((uint32_t)s64); break;
+            case 0:  *d = v; break;
+            case 8:  *d = sx8((uint8_t)v); break;
+            case 16: *d = sx16((uint16_t)v); break;
+            case 32: *d = sx32((uint32_t)v); break;
             default: goto invalid;
             }
             break;
@@ -425,63 +467,44 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
             break;
 
         /* ---------------- ALU (32-bit, zero-extending) ---------------- */
-        ALU32_CASES(EBPF_ALU_ADD):
-            *d = (uint32_t)((uint32_t)*d + s32);
-            break;
-        ALU32_CASES(EBPF_ALU_SUB):
-            *d = (uint32_t)((uint32_t)*d - s32);
-            break;
-        ALU32_CASES(EBPF_ALU_MUL):
-            *d = (uint32_t)((uint32_t)*d * s32);
-            break;
-        ALU32_CASES(EBPF_ALU_DIV):
-            if ( insn->off == 0 )
-                *d = s32 ? (uint32_t)*d / s32 : 0;
-            else if ( insn->off == 1 )
-                *d = s32 ? sdiv32((uint32_t)*d, s32) : 0;
-            else
-                goto invalid;
-            break;
-        ALU32_CASES(EBPF_ALU_MOD):
-            if ( insn->off == 0 )
-                *d = s32 ? (uint32_t)*d % s32 : (uint32_t)*d;
-            else if ( insn->off == 1 )
-                *d = s32 ? smod32((uint32_t)*d, s32) : (uint32_t)*d;
-            else
-                goto invalid;
-            break;
-        ALU32_CASES(EBPF_ALU_OR):
-            *d = (uint32_t)*d | s32;
-            break;
-        ALU32_CASES(EBPF_ALU_AND):
-            *d = (uint32_t)*d & s32;
-            break;
-        ALU32_CASES(EBPF_ALU_XOR):
-            *d = (uint32_t)*d ^ s32;
-            break;
-        ALU32_CASES(EBPF_ALU_LSH):
-            *d = (uint32_t)((uint32_t)*d << (s32 & 31));
-            break;
-        ALU32_CASES(EBPF_ALU_RSH):
-            *d = (uint32_t)*d >> (s32 & 31);
-            break;
-        ALU32_CASES(EBPF_ALU_ARSH):
-            *d = arsh32((uint32_t)*d, s32 & 31);
-            break;
+        ALU32(EBPF_ALU_ADD, r = a + s)
+        ALU32(EBPF_ALU_SUB, r = a - s)
+        ALU32(EBPF_ALU_MUL, r = a * s)
+        ALU32(EBPF_ALU_OR, r = a | s)
+        ALU32(EBPF_ALU_AND, r = a & s)
+        ALU32(EBPF_ALU_XOR, r = a ^ s)
+        ALU32(EBPF_ALU_LSH, r = a << (s & 31))
+        ALU32(EBPF_ALU_RSH, r = a >> (s & 31))
+        ALU32(EBPF_ALU_ARSH, r = arsh32(a, s & 31))
+        ALU32(EBPF_ALU_DIV,
+              if ( insn->off == 0 )
+                  r = s ? a / s : 0;
+              else if ( insn->off == 1 )
+                  r = s ? sdiv32(a, s) : 0;
+              else
+                  goto invalid)
+        ALU32(EBPF_ALU_MOD,
+              if ( insn->off == 0 )
+                  r = s ? a % s : a;
+              else if ( insn->off == 1 )
+                  r = s ? smod32(a, s) : a;
+              else
+                  goto invalid)
         case EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_NEG:
             *d = (uint32_t)((uint32_t)0 - (uint32_t)*d);
             break;
         case EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_MOV:
             if ( insn->off )
                 goto invalid;
-            *d = s32;
+            *d = (uint32_t)insn->imm;
             break;
         case EBPF_CLS_ALU | EBPF_SRC_X | EBPF_ALU_MOV:
+            v = reg[src];
             switch ( insn->off )
             {
-            case 0:  *d = s32; break;
-            case 8:  *d = (uint32_t)sx8((uint8_t)s32); break;
-            case 16: *d = (uint32_t)sx16((uint16_t)s32); break;
+            case 0:  *d = (uint32_t)v; break;
+            case 8:  *d = (uint32_t)sx8((uint8_t)v); break;
+            case 16: *d = (uint32_t)sx16((uint16_t)v); break;
             default: goto invalid;
             }
             break;
@@ -494,62 +517,32 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
                 goto invalid;
             break;
 
-        /* ---------------- JMP ---------------- */
+        /* ---------------- JMP, JMP32 ---------------- */
         case EBPF_OP_JA:
-            if ( !vm_target(pc, insn->off, cnt, &target) )
-                goto out_of_range;
-            pc = target;
-            continue;
+            goto jump_off;
         case EBPF_OP_JA32:
-            if ( !vm_target(pc, insn->imm, cnt, &target) )
+            if ( !vm_target(VM_PC, insn->imm, cnt, &target) )
                 goto out_of_range;
-            pc = target;
+            insn = insns + target;
             continue;
-        JMP_CASES(EBPF_JMP_JEQ):
-        JMP_CASES(EBPF_JMP_JGT):
-        JMP_CASES(EBPF_JMP_JGE):
-        JMP_CASES(EBPF_JMP_JSET):
-        JMP_CASES(EBPF_JMP_JNE):
-        JMP_CASES(EBPF_JMP_JSGT):
-        JMP_CASES(EBPF_JMP_JSGE):
-        JMP_CASES(EBPF_JMP_JLT):
-        JMP_CASES(EBPF_JMP_JLE):
-        JMP_CASES(EBPF_JMP_JSLT):
-        JMP_CASES(EBPF_JMP_JSLE):
-            if ( vm_cond64(EBPF_OP(code), *d, s64) )
-            {
-                if ( !vm_target(pc, insn->off, cnt, &target) )
-                    goto out_of_range;
-                pc = target;
-                continue;
-            }
-            break;
-        JMP32_CASES(EBPF_JMP_JEQ):
-        JMP32_CASES(EBPF_JMP_JGT):
-        JMP32_CASES(EBPF_JMP_JGE):
-        JMP32_CASES(EBPF_JMP_JSET):
-        JMP32_CASES(EBPF_JMP_JNE):
-        JMP32_CASES(EBPF_JMP_JSGT):
-        JMP32_CASES(EBPF_JMP_JSGE):
-        JMP32_CASES(EBPF_JMP_JLT):
-        JMP32_CASES(EBPF_JMP_JLE):
-        JMP32_CASES(EBPF_JMP_JSLT):
-        JMP32_CASES(EBPF_JMP_JSLE):
-            if ( vm_cond32(EBPF_OP(code), (uint32_t)*d, s32) )
-            {
-                if ( !vm_target(pc, insn->off, cnt, &target) )
-                    goto out_of_range;
-                pc = target;
-                continue;
-            }
-            break;
+        JCOND(EBPF_JMP_JEQ)
+        JCOND(EBPF_JMP_JGT)
+        JCOND(EBPF_JMP_JGE)
+        JCOND(EBPF_JMP_JSET)
+        JCOND(EBPF_JMP_JNE)
+        JCOND(EBPF_JMP_JSGT)
+        JCOND(EBPF_JMP_JSGE)
+        JCOND(EBPF_JMP_JLT)
+        JCOND(EBPF_JMP_JLE)
+        JCOND(EBPF_JMP_JSLT)
+        JCOND(EBPF_JMP_JSLE)
 
         case EBPF_OP_CALL:
             if ( src == EBPF_CALL_LOCAL )
             {
                 struct vm_frame *f;
 
-                if ( !vm_target(pc, insn->imm, cnt, &target) )
+                if ( !vm_target(VM_PC, insn->imm, cnt, &target) )
                     goto out_of_range;
                 if ( depth + 1 >= XFO_VM_MAX_CALL_DEPTH ||
                      (uint64_t)(depth + 2) * XFO_STACK_SIZE > vm->stack_size )
@@ -563,9 +556,9 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
                 f->saved[2] = reg[8];
                 f->saved[3] = reg[9];
                 f->saved[4] = reg[10];
-                f->ret_pc = pc + 1;
+                f->ret_pc = VM_PC + 1;
                 reg[10] -= XFO_STACK_SIZE;
-                pc = target;
+                insn = insns + target;
                 continue;
             }
             if ( src != EBPF_CALL_HELPER )
@@ -603,26 +596,25 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
                 reg[8] = f->saved[2];
                 reg[9] = f->saved[3];
                 reg[10] = f->saved[4];
-                pc = f->ret_pc;
+                insn = insns + f->ret_pc;
             }
-            if ( checked && pc >= cnt )
+            if ( checked && VM_PC >= cnt )
                 goto out_of_range;
             continue;
 
         /* ---------------- LD: 64-bit immediate ---------------- */
         case EBPF_OP_LDDW:
-            if ( pc + 1 >= cnt || insns[pc + 1].code ||
-                 (checked && (insns[pc + 1].dst || insns[pc + 1].src ||
-                              insns[pc + 1].off)) )
+            if ( VM_PC + 1 >= cnt || insn[1].code ||
+                 (checked && (insn[1].dst || insn[1].src || insn[1].off)) )
                 goto invalid;
             if ( src == 0 )
                 *d = (uint32_t)insn->imm |
-                     ((uint64_t)(uint32_t)insns[pc + 1].imm << 32);
+                     ((uint64_t)(uint32_t)insn[1].imm << 32);
             else if ( src == XFO_PSEUDO_MAP_IDX )
                 *d = (uint32_t)insn->imm;
             else
                 goto invalid;
-            pc++;
+            insn++;
             break;
 
         /* ---------------- LDX ---------------- */
@@ -664,7 +656,7 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
         case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW:
         {
             const bool wide = EBPF_SIZE(code) == EBPF_SIZE_DW;
-            uint64_t old, new, mask = wide ? ~(uint64_t)0 : 0xffffffffu;
+            uint64_t old, new, val, mask = wide ? ~(uint64_t)0 : 0xffffffffu;
 
             size = wide ? 8 : 4;
             addr = *d + (uint64_t)(int64_t)insn->off;
@@ -688,26 +680,26 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
                  !vm_access_ok(vm, addr, size, XFO_VM_READ | XFO_VM_WRITE) )
                 goto fault;
             old = vm_load((uintptr_t)addr, size);
-            s64 = reg[src] & mask;
+            val = reg[src] & mask;
             switch ( insn->imm & ~EBPF_ATOMIC_FETCH )
             {
             case EBPF_ATOMIC_ADD:
-                new = old + s64;
+                new = old + val;
                 break;
             case EBPF_ATOMIC_OR:
-                new = old | s64;
+                new = old | val;
                 break;
             case EBPF_ATOMIC_AND:
-                new = old & s64;
+                new = old & val;
                 break;
             case EBPF_ATOMIC_XOR:
-                new = old ^ s64;
+                new = old ^ val;
                 break;
             case EBPF_ATOMIC_XCHG & ~EBPF_ATOMIC_FETCH:
-                new = s64;
+                new = val;
                 break;
             default:                                /* CMPXCHG */
-                new = (reg[0] & mask) == old ? s64 : old;
+                new = (reg[0] & mask) == old ? val : old;
                 break;
             }
             if ( insn->imm == EBPF_ATOMIC_CMPXCHG )
@@ -729,9 +721,16 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
             goto invalid;
         }
 
-        if ( checked && pc + 1 >= cnt )
+        if ( checked && VM_PC + 1 >= cnt )
             goto out_of_range;
-        pc++;
+        insn++;
+        continue;
+
+    jump_off:
+        /* A taken JA or conditional jump: pc + 1 + off. */
+        if ( !vm_target(VM_PC, insn->off, cnt, &target) )
+            goto out_of_range;
+        insn = insns + target;
     }
 
  invalid:
@@ -748,8 +747,8 @@ static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
     if ( res )
     {
         res->err = err;
-        res->pc = pc;
-        res->insns = done;
+        res->pc = VM_PC;
+        res->insns = limit - budget;
     }
     return err;
 }
