@@ -26,11 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libxfo.h has a slash-star inside a comment ("lib/ *_internal.h"). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "libxfo.h"
-#pragma GCC diagnostic pop
 
 #define ASM_MAX_LINE	1024
 #define ASM_MAX_NAME	64

@@ -27,10 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "libxfo.h"
-#pragma GCC diagnostic pop
 
 #define HELPER_UNWIND 5
 

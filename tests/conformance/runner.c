@@ -39,10 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "libxfo.h"
-#pragma GCC diagnostic pop
 
 #define PLUGIN_TIMEOUT_MS	30000
 #define WHY_SIZE		1024
