@@ -959,9 +959,7 @@ static void asm_line(struct asm_state *st, char *line)
 
 	/* Labels: "name:" at the start, possibly followed by code. */
 	colon = strchr(s, ':');
-	if (colon && colon > s && !strchr(s, '[') &&
-	    (size_t)(colon - s) == strcspn(s, " \t:") &&
-	    strncmp(s, "lddw", 4)) {
+	if (colon && colon > s && (size_t)(colon - s) == strcspn(s, " \t:")) {
 		add_label(st, s, (size_t)(colon - s));
 		if (st->failed)
 			return;
