@@ -49,8 +49,8 @@ struct ebpf_insn {
 #define EBPF_ALU_END    0xd0          /* byte swap; imm 16, 32 or 64 */
 
 /* Byte swap direction, in the source bit of ALU END. */
-#define EBPF_END_TO_LE  0x00
-#define EBPF_END_TO_BE  0x08          /* ALU64 END: unconditional bswap */
+#define EBPF_END_TO_LE  0x00          /* ALU64 END: unconditional bswap */
+#define EBPF_END_TO_BE  0x08          /* ALU64 END with it (0xdf): reserved */
 
 /* Jump operations: code & 0xf0. */
 #define EBPF_JMP_JA     0x00
