@@ -60,3 +60,6 @@ clean:
 	rm -rf build
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+demo: all
+	scripts/demo.sh $(O)
