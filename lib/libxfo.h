@@ -102,4 +102,70 @@ size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
 int xfo_asm(const char *text, struct ebpf_insn **insns, uint32_t *cnt,
             char *err, size_t err_size);
 
+/* ------------------------------------------------------------------------
+ * Xen (lib/xen.c): the xfo hypercall, HYPERVISOR_xfo_op, issued from dom0
+ * through libxencall (link with -lxencall). Every pointer Xen sees, the op
+ * struct and the pointers inside it, is a hypercall buffer allocated here:
+ * callers pass ordinary memory, and OUT fields are copied back.
+ *
+ * Functions return 0 or a negative errno value: Xen's own (-ESRCH,
+ * -EEXIST, ...) or a local one (-ENOMEM, -EINVAL for a bad argument).
+ * After a failure xfo_xen__errstr() is a sentence naming the domain or
+ * program and the errno, e.g. "no domain 7 (ESRCH)".
+ * ------------------------------------------------------------------------ */
+struct xfo_xen;
+
+/* Opens /dev/xen/privcmd. Fails with a reason in err when this is not a
+ * Xen domain with privcmd, or when it may not be opened (not root). */
+int xfo_xen__open(struct xfo_xen **x, char *err, size_t err_size);
+void xfo_xen__close(struct xfo_xen *x);
+/* What the last failed call of x meant; "" before any failure. */
+const char *xfo_xen__errstr(const struct xfo_xen *x);
+
+int xfo_xen__version(struct xfo_xen *x, struct xfo_op_version *ver);
+/*
+ * XFOOP_load: copies prog (instructions and map definitions) to Xen, which
+ * verifies it again. name (NULL: "") is cut to XFO_NAME_LEN - 1 bytes. On
+ * success *prog_id is the handle for attach and unload. log (may be NULL)
+ * gets Xen's verifier log when Xen refuses the program (-EINVAL), always
+ * NUL-terminated; "" otherwise.
+ */
+int xfo_xen__load(struct xfo_xen *x, const struct xfo_prog *prog,
+		  const char *name, uint32_t *prog_id, char *log,
+		  size_t log_size);
+int xfo_xen__unload(struct xfo_xen *x, uint32_t prog_id);
+/* replace: XFO_ATTACH_REPLACE; *old_prog_id (may be NULL) is the program
+ * replaced, or 0. Without it a domain with a program gives -EEXIST. */
+int xfo_xen__attach(struct xfo_xen *x, uint16_t domid, uint32_t prog_id,
+		    bool replace, uint32_t *old_prog_id);
+int xfo_xen__detach(struct xfo_xen *x, uint16_t domid);
+int xfo_xen__stats(struct xfo_xen *x, uint16_t domid,
+		   struct xfo_op_stats *st);
+int xfo_xen__stats_reset(struct xfo_xen *x, uint16_t domid);
+/* Takes whole records (u32 length, bytes, padded to 4) out of the
+ * domain's trace buffer into buf; *len bytes written, *dropped records
+ * lost to a full buffer so far (either may be NULL). */
+int xfo_xen__trace_read(struct xfo_xen *x, uint16_t domid, void *buf,
+			size_t size, uint32_t *len, uint32_t *dropped);
+/*
+ * For tests that send malformed requests: copies size bytes at arg (NULL
+ * and 0: a NULL argument) to a hypercall buffer, issues op cmd and copies
+ * the buffer back. Returns what Xen returned. Pointers inside arg must be
+ * buffers from xfo_xen__buf_alloc().
+ */
+int xfo_xen__raw_op(struct xfo_xen *x, unsigned int cmd, void *arg,
+		    size_t size);
+void *xfo_xen__buf_alloc(struct xfo_xen *x, size_t size);
+void xfo_xen__buf_free(struct xfo_xen *x, void *p);
+
+/* The message xfo_xen__errstr() gives for err from op cmd. */
+void xfo_xen__strerror(unsigned int cmd, int err, uint16_t domid,
+		       uint32_t prog_id, char *buf, size_t size);
+/* "load" for XFOOP_load; NULL for an unknown op. */
+const char *xfo_xen__op_name(unsigned int cmd);
+/* Lowercase names as in xfo.h: "pool_empty" for XFO_BOUNCE_POOL_EMPTY,
+ * "zero_fill" for XFO_CLASS_ZERO_FILL; NULL when out of range. */
+const char *xfo_bounce_reason_name(unsigned int reason);
+const char *xfo_class_name(unsigned int cls);
+
 #endif /* LIBXFO_H */
