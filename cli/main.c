@@ -15,6 +15,8 @@ static int do_help(int argc, char **argv);
 
 static const struct cmd objects[] = {
 	{ "policy", do_policy, "open, verify, disassemble and run policies" },
+	{ "domain", do_domain, "attach programs to domains, read statistics" },
+	{ "xen", do_xen, "ask Xen for its xfo interface" },
 	{ "version", do_version, "print the tool and interface versions" },
 	{ "help", do_help, "print this help" },
 	{ NULL, NULL, NULL },

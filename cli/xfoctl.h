@@ -127,6 +127,21 @@ const char *errno_name(int err);
  * Objects.
  * ------------------------------------------------------------------------ */
 int do_policy(int argc, char **argv);
+int do_domain(int argc, char **argv);
+int do_xen(int argc, char **argv);
 int do_version(int argc, char **argv);
+
+/* ------------------------------------------------------------------------
+ * Talking to Xen (cli/xen.c), for the domain and xen objects.
+ * ------------------------------------------------------------------------ */
+struct xfo_xen;
+
+#define XFOCTL_DOMID_MAX	32751	/* DOMID_FIRST_RESERVED - 1 */
+
+/* Parses a DOMID; 0, or a usage error already reported. */
+int parse_domid(const char *s, const char *help_cmd, uint16_t *domid);
+/* Opens Xen and checks that its xfo interface has xfoctl's major
+ * version; NULL after reporting why, with *code the exit status. */
+struct xfo_xen *xen_connect(int *code);
 
 #endif /* XFOCTL_H */

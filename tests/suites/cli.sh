@@ -156,7 +156,7 @@ t version_extra_arg 2 '' "takes no arguments" -- version now
 
 t usage_no_args 2 '' 'missing object' --
 t usage_missing_command 2 '' "missing command.*|Try 'xfoctl policy help'" -- policy
-t usage_unknown_object 2 '' "unknown object 'frob'; expected one of: policy, version, help" -- frob
+t usage_unknown_object 2 '' "unknown object 'frob'; expected one of: policy, domain, xen, version, help" -- frob
 t usage_unknown_command 2 '' "unknown command 'frob'; expected one of: verify, dump, run, help" -- policy frob
 t usage_unknown_option 2 '' "unknown option '--bogus'" -- policy verify "$EX/zero_fill.bpf.o" --bogus
 t usage_unknown_short 2 '' "unknown option '-q'" -- policy verify "$EX/zero_fill.bpf.o" -q
