@@ -1,0 +1,36 @@
+# tests/e2e/: programs for the Xen path.
+#   xfo_probe   run in dom0 (or a domU, for `eperm`) by the lab's end-to-end
+#               test: hot swap, malformed ops, EPERM, a page-fault workload
+#   xen_test    offline: lib/xen.c's requests against a fake Xen
+#               (tests/suites/cli-xen.sh)
+#   fake_xencall.so  offline: a fake libxencall and xfo hypercall that
+#               cli-xen.sh preloads into xfoctl and xfo_probe; built
+#               without sanitizers (the suite tells ASan it comes first)
+# Both are linked dynamically, like xfoctl: the lab copies them with the
+# libraries ldd names into dom0's initramfs.
+ifndef XFO_XEN_LDLIBS
+XFO_XEN_LDLIBS := $(shell pkg-config --libs xencall 2>/dev/null || echo -lxencall)
+endif
+
+XFO_PROBE := $(O)/tests/e2e/xfo_probe
+XEN_TEST  := $(O)/tests/e2e/xen_test
+
+$(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(LIBXFO) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(XFO_XEN_LDLIBS) $(LDLIBS)
+
+$(XEN_TEST): $(O)/tests/e2e/xen_test.o $(LIBXFO) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(XFO_XEN_LDLIBS) $(LDLIBS)
+
+FAKE_XENCALL      := $(O)/tests/e2e/fake_xencall.so
+FAKE_XENCALL_SRCS := tests/e2e/fake_xencall.c core/verifier.c core/log.c \
+		     core/disasm.c core/helpers.c
+
+$(FAKE_XENCALL): $(FAKE_XENCALL_SRCS) include/xfo.h core/xfo_core.h \
+		 core/private.h core/ebpf.h
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -fvisibility=hidden -O2 -std=gnu11 $(WARN) \
+		-Iinclude -Icore -D_GNU_SOURCE -Wl,--no-undefined -o $@ \
+		$(FAKE_XENCALL_SRCS)
+
+BINS      += $(XFO_PROBE)
+TEST_BINS += $(XEN_TEST) $(FAKE_XENCALL)
