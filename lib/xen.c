@@ -123,6 +123,10 @@ static const struct {
 	  "the program has more instructions or maps than Xen takes" },
 	{ OP(XFOOP_load), ENOSPC,
 	  "Xen holds as many programs as it can; unload some" },
+	{ OP(XFOOP_attach), EOPNOTSUPP, "domain {dom} is not a PV domain "
+	  "(xfo hooks PV page faults only)" },
+	{ OP(XFOOP_trace_read), ENOBUFS,
+	  "the buffer is too small for domain {dom}'s next trace record" },
 	{ OPS_ANY, EINVAL, "Xen refused the {op} request as malformed "
 	  "(nonzero padding, an unknown flag or a bad field)" },
 	{ OPS_ANY, EOPNOTSUPP,
@@ -610,7 +614,10 @@ int xfo_xen__load(struct xfo_xen *x, const struct xfo_prog *prog,
 
 	ret = x->be->op(x->priv, XFOOP_load, op);
 	if (log_size) {
-		len = op->log_len < log_size ? op->log_len : log_size;
+		/* log_len counts the NUL; without it, the text up to one. */
+		len = op->log_len ? op->log_len : strnlen(hlog, log_size);
+		if (len > log_size)
+			len = log_size;
 		memcpy(log, hlog, len);
 		log[len < log_size ? len : log_size - 1] = '\0';
 	}

@@ -79,6 +79,7 @@ struct fake {
 	uint32_t log_len;	/* log_len written back on a refused load */
 	uint32_t trace_len;	/* len written back by trace_read */
 	bool no_nul_name;	/* stats: fill prog_name without its NUL */
+	bool no_log_len;	/* load: leave log_len 0 */
 };
 
 static void *fake_alloc(void *priv, size_t size)
@@ -209,6 +210,8 @@ static void fake_load(struct fake *f, struct xfo_op_load *op)
 			n = op->log_size;
 		memcpy((void *)(uintptr_t)op->log, msg, n);
 		op->log_len = f->log_len ? f->log_len : (uint32_t)n;
+		if (f->no_log_len)
+			op->log_len = 0;
 	}
 	if (!f->ret)
 		op->prog_id = 7;
@@ -416,6 +419,14 @@ static void test_load(void)
 	check("load_log_len_clamped", ret == -EINVAL && strlen(log) == 15,
 	      "ret %d, log '%s'", ret, log);
 	check_clean("load_log_len_clamped");
+
+	/* A Xen writing the log but not log_len: the text still comes. */
+	reset(-EINVAL);
+	fk.no_log_len = true;
+	ret = xfo_xen__load(xen, &prog, "bad", &id, log, sizeof(log));
+	check("load_log_without_log_len", ret == -EINVAL &&
+	      !strcmp(log, FAKE_LOG), "ret %d, log '%s'", ret, log);
+	check_clean("load_log_without_log_len");
 
 	/* No log, no maps: NULL pointers and zero sizes. */
 	reset(0);
@@ -644,6 +655,12 @@ static void test_messages(void)
 	strerror_case("msg_eopnotsupp", XFOOP_map_guest_areas, -EOPNOTSUPP,
 		      "this Xen does not implement the map_guest_areas "
 		      "operation (EOPNOTSUPP)");
+	strerror_case("msg_attach_not_pv", XFOOP_attach, -EOPNOTSUPP,
+		      "domain 3 is not a PV domain (xfo hooks PV page faults "
+		      "only) (EOPNOTSUPP)");
+	strerror_case("msg_trace_enobufs", XFOOP_trace_read, -ENOBUFS,
+		      "the buffer is too small for domain 3's next trace "
+		      "record (ENOBUFS)");
 	strerror_case("msg_fallback", XFOOP_stats, -EXDEV,
 		      "XFOOP_stats failed: Invalid cross-device link (EXDEV)");
 	strerror_case("msg_unknown_op", 77, -EXDEV,
