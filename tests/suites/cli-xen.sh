@@ -181,6 +181,7 @@ t help_top_domain 0 '^    domain +attach programs to domains' '' -- help
 t help_top_xen 0 '^    xen +ask Xen' '' -- help
 t help_domain 0 'domain attach DOMID FILE \[--prog NAME\] \[--raw\]' '' -- domain help
 t help_domain_commands 0 'domain stats +DOMID \[--watch \[SECONDS\]\] \[--count N\]' '' -- domain help
+t help_domain_watch 0 '^          -w, --watch \[SECONDS\]' '' -- domain help
 t help_domain_prefix 0 'domain detach DOMID' '' -- dom h
 t help_domain_flag 0 'domain trace +DOMID' '' -- domain stats 0 --help
 t help_domain_flag_attach 0 'no-local-verify' '' -- domain attach -h
@@ -320,6 +321,7 @@ tj fake_stats_no_domain_json 1 'error=no domain 2 (ESRCH)' -- domain stats 2
 t fake_stats_prefix 0 '^domain 0: prog 6' '' -- d s 0
 
 t fake_watch 0 '^sample 3, every 0\.010 s$' '' -- domain stats 0 --watch 0.01 --count 3
+t fake_watch_short 0 '^sample 2, every 0\.010 s$' '' -- domain stats 0 0.01 -wc 2
 t fake_watch_delta 0 '^  faults_seen +[0-9]+  \+10$' '' -- domain stats 0 --count 2 --watch 0.01
 x domain stats 0 --watch 0.01 --count 3
 if [ "$(grep -c '^domain 0: prog 6' "$T/out")" = 3 ]; then pass fake_watch_three_samples; else fail fake_watch_three_samples "$(head -c 300 "$T/out")"; fi
