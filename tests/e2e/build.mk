@@ -8,18 +8,15 @@
 #               without sanitizers (the suite tells ASan it comes first)
 # Both are linked dynamically, like xfoctl: the lab copies them with the
 # libraries ldd names into dom0's initramfs.
-ifndef XFO_XEN_LDLIBS
-XFO_XEN_LDLIBS := $(shell pkg-config --libs xencall 2>/dev/null || echo -lxencall)
-endif
 
 XFO_PROBE := $(O)/tests/e2e/xfo_probe
 XEN_TEST  := $(O)/tests/e2e/xen_test
 
 $(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(LIBXFO) $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(XFO_XEN_LDLIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 $(XEN_TEST): $(O)/tests/e2e/xen_test.o $(LIBXFO) $(CORE_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(XFO_XEN_LDLIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 FAKE_XENCALL      := $(O)/tests/e2e/fake_xencall.so
 FAKE_XENCALL_SRCS := tests/e2e/fake_xencall.c core/verifier.c core/log.c \
