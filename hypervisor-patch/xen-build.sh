@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# Builds Xen 4.17 with xfo from Debian's source package, and writes the one
+# self-contained patch. `make xen` and `make xen-patch` call this script;
+# docs/hypervisor.md explains the result.
+#
+#   xen-build.sh fetch        get the source package into $B/src
+#   xen-build.sh build        fetch, unpack, patch, sync core, configure,
+#                             build; results in $B/xen, $B/xen.gz
+#   xen-build.sh patch [OUT]  write OUT ($B/xfo-xen-4.17.patch): the series,
+#                             core/ and include/xfo.h as one patch -p1
+#   xen-build.sh unpack DIR [debian|orig]
+#                             a fresh pristine tree in DIR: the Debian
+#                             source with Debian's patches (default) or
+#                             the upstream orig tarball alone
+#   xen-build.sh apply-series DIR
+#                             apply the series to the tree in DIR, naming
+#                             the patch that does not apply
+#   xen-build.sh sync-core DIR
+#                             copy core/ and include/xfo.h into the tree
+#   xen-build.sh configure DIR / compile DIR
+#                             defconfig + CONFIG_XFO=y; build the hypervisor
+#   xen-build.sh devtree DIR  a git tree with the series as commits, to edit
+#   xen-build.sh export DIR   write DIR's commits back as the series
+#
+# Environment:
+#   XFO_XEN_VERSION  the Debian version of source package xen to use
+#                    (default below: the one the lab was tested with). When
+#                    it cannot be fetched, the newest 4.17.x the archive
+#                    offers is used instead, and the log says so loudly.
+#   XFO_XEN_CONFIG   extra Kconfig settings, e.g. "CONFIG_DEBUG=y"
+#   XFO_XEN_BUILD    the build directory (default build/xen)
+#   JOBS             parallel jobs (default: number of CPUs)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+cd "$top"
+
+PIN_VERSION=4.17.5+72-g01140da4e8-1
+SERIES_SERIES=4.17
+want=${XFO_XEN_VERSION:-$PIN_VERSION}
+B=$(realpath -m "${XFO_XEN_BUILD:-build/xen}")
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+extra_config=${XFO_XEN_CONFIG:-}
+
+# Files the build copies into the Xen tree: the one source of truth stays
+# in core/ and include/.
+CORE_DEST=xen/common/xfo
+HDR_DEST=xen/include/public/xfo.h
+
+msg() { echo "xen-build: $*"; }
+die() { echo "xen-build: error: $*" >&2; exit 1; }
+loud() {
+	{
+		echo "xen-build: ****************************************************"
+		for l in "$@"; do echo "xen-build: **** $l"; done
+		echo "xen-build: ****************************************************"
+	} >&2
+}
+
+# Make variables of the calling make must not leak into Xen's own build
+# (O= in particular selects an out-of-tree build there).
+xen_make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O \
+	    -u CFLAGS -u LDFLAGS -u CPPFLAGS -u SAN \
+	    DEB_VERSION="$(cat "$B/src/version" 2>/dev/null || echo unknown)+xfo" \
+	    DEB_MAINTAINER="xfo <xfo@localhost>" \
+	    make "$@"
+}
+
+noepoch() { echo "${1#*:}"; }
+
+# ---------------------------------------------------------------------------
+# fetch: the source package, pinned, with a loud fallback.
+# ---------------------------------------------------------------------------
+have_dsc() {
+	local v=$1 dsc
+	dsc="$B/src/xen_$(noepoch "$v").dsc"
+	[ -f "$dsc" ] || return 1
+	# Every file the .dsc names must be there too.
+	awk '/^Files:/{f=1;next} /^[^ ]/{f=0} f && NF==3 {print $3}' "$dsc" |
+		while read -r f; do [ -f "$B/src/$f" ] || exit 1; done
+}
+
+download() {
+	local v=$1
+	msg "fetching source package xen=$v"
+	(cd "$B/src" && apt-get source --download-only -q "xen=$v") \
+		>"$B/src/fetch.log" 2>&1 || {
+		sed 's/^/xen-build:   /' "$B/src/fetch.log" | grep -E 'E:|W:' |
+			head -n 5 >&2 || true
+		return 1
+	}
+	have_dsc "$v"
+}
+
+fetch() {
+	local v fell_back=0
+	mkdir -p "$B/src"
+	if have_dsc "$want"; then
+		echo "$want" >"$B/src/version"
+		msg "using xen source $want (already fetched)"
+		return
+	fi
+	# A fallback fetched earlier is reused without going to the network
+	# again, but is announced as loudly as the first time.
+	if [ -f "$B/src/version" ] && [ "$(cat "$B/src/version")" != "$want" ] &&
+	   have_dsc "$(cat "$B/src/version")" && [ -f "$B/src/fallback" ]; then
+		v=$(cat "$B/src/version")
+		loud "xen $want could not be fetched earlier;" \
+		     "USING FALLBACK xen $v (remove $B/src to retry the pin)"
+		return
+	fi
+	if ! command -v apt-get >/dev/null || ! command -v dpkg-source >/dev/null
+	then
+		die "apt-get and dpkg-source are needed (scripts/deps.sh installs dpkg-dev)"
+	fi
+	if download "$want"; then
+		echo "$want" >"$B/src/version"
+		rm -f "$B/src/fallback"
+		msg "using xen source $want"
+		return
+	fi
+	loud "xen source $want CANNOT BE FETCHED;" \
+	     "falling back to the newest xen $SERIES_SERIES.x the archive offers"
+	local candidates
+	candidates=$(apt-cache showsrc xen 2>/dev/null |
+		awk '/^Package: /{p=($2=="xen")} p && /^Version: /{print $2}' |
+		grep -E "^([0-9]+:)?${SERIES_SERIES//./\\.}\." | sort -V -r -u) || true
+	[ -n "$candidates" ] || die "apt knows no xen $SERIES_SERIES.x source" \
+		"package: is there a deb-src entry? (scripts/deps.sh adds one)"
+	for v in $candidates; do
+		[ "$v" = "$want" ] && continue
+		if download "$v"; then
+			fell_back=1
+			break
+		fi
+		msg "xen=$v cannot be fetched either"
+	done
+	[ $fell_back -eq 1 ] || die "no xen $SERIES_SERIES.x source package could be fetched"
+	echo "$v" >"$B/src/version"
+	echo "$want" >"$B/src/fallback"
+	loud "USING FALLBACK xen $v instead of the pinned $want"
+}
+
+src_version() { cat "$B/src/version"; }
+dsc_file() { echo "$B/src/xen_$(noepoch "$(src_version)").dsc"; }
+
+# ---------------------------------------------------------------------------
+# unpack DIR [debian|orig]
+# ---------------------------------------------------------------------------
+unpack() {
+	local dir=$1 kind=${2:-debian} tmp orig
+	[ -f "$B/src/version" ] || fetch
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$(dirname "$dir")"
+	case "$kind" in
+	debian)
+		dpkg-source --no-check -x "$(dsc_file)" "$dir.tmp" \
+			>"$dir.unpack.log" 2>&1 ||
+			{ cat "$dir.unpack.log" >&2; die "dpkg-source -x failed"; }
+		;;
+	orig)
+		orig=$(awk '/^Files:/{f=1;next} /^[^ ]/{f=0} f && $3 ~ /orig\.tar/ {print $3}' \
+			"$(dsc_file)")
+		[ -n "$orig" ] || die "no orig tarball in $(dsc_file)"
+		mkdir -p "$dir.tmp"
+		tar -xf "$B/src/$orig" -C "$dir.tmp" --strip-components=1
+		;;
+	*) die "unpack: unknown kind $kind" ;;
+	esac
+	echo "$(src_version) $kind" >"$dir.tmp/.xfo-source"
+	mv "$dir.tmp" "$dir"
+	rm -f "$dir.unpack.log"
+}
+
+# ---------------------------------------------------------------------------
+# The series. Patches are applied one by one, each first with --dry-run, so
+# a failure names the patch and leaves the tree with the earlier ones
+# applied and recorded in DIR/.xfo-applied (to be reversed later).
+# ---------------------------------------------------------------------------
+series_list() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/series"
+}
+
+# Files a patch touches, relative to the top of the tree.
+patch_files() {
+	sed -n -e 's|^+++ b/\([^[:space:]]*\).*|\1|p' \
+	       -e 's|^--- a/\([^[:space:]]*\).*|\1|p' "$@" | sort -u
+}
+
+apply_one() {
+	local dir=$1 p=$2 out
+	if ! out=$(cd "$dir" && patch -p1 --dry-run --batch --forward \
+			--no-backup-if-mismatch <"$here/$p" 2>&1); then
+		echo "$out" | sed 's/^/xen-build:   /' >&2
+		die "patch $p does not apply to $(cat "$dir/.xfo-source" 2>/dev/null || echo "$dir")"
+	fi
+	(cd "$dir" && patch -p1 -s --batch --forward --no-backup-if-mismatch \
+		<"$here/$p") || die "patch $p failed after a clean dry run"
+	mkdir -p "$dir/.xfo-applied"
+	cp "$here/$p" "$dir/.xfo-applied/"
+	echo "$p" >>"$dir/.xfo-applied/series"
+}
+
+apply_series() {
+	local dir=$1 p
+	[ -d "$dir" ] || die "no tree at $dir"
+	[ ! -s "$dir/.xfo-applied/series" ] || die "$dir already has a series applied"
+	for p in $(series_list); do
+		[ -f "$here/$p" ] || die "series names $p, which is not in $here"
+		apply_one "$dir" "$p"
+		msg "applied $p"
+	done
+}
+
+# Is the tree's applied series the current one?
+series_current() {
+	local dir=$1 p
+	[ -f "$dir/.xfo-applied/series" ] || return 1
+	[ "$(cat "$dir/.xfo-applied/series")" = "$(series_list)" ] || return 1
+	for p in $(series_list); do
+		cmp -s "$here/$p" "$dir/.xfo-applied/$p" || return 1
+	done
+}
+
+# Bring the build tree's series up to date without touching files whose
+# content does not change, so make rebuilds only what a changed patch
+# changed: reverse the old series, apply the new one, then give unchanged
+# files their old timestamps back. If the old series does not reverse
+# cleanly, start from a fresh unpack.
+refresh_series() {
+	local dir=$1 snap files f p
+	series_current "$dir" && return 0
+	if [ ! -f "$dir/.xfo-applied/series" ]; then
+		apply_series "$dir"
+		return
+	fi
+	msg "the series changed: re-applying it"
+	snap=$(mktemp -d)
+	files=$( (patch_files "$dir"/.xfo-applied/*.patch; \
+		  for p in $(series_list); do patch_files "$here/$p"; done) | sort -u)
+	for f in $files; do
+		if [ -f "$dir/$f" ]; then
+			mkdir -p "$snap/$(dirname "$f")"
+			cp -p "$dir/$f" "$snap/$f"
+		fi
+	done
+	for p in $(tac "$dir/.xfo-applied/series"); do
+		if ! (cd "$dir" && patch -R -p1 -s --batch --no-backup-if-mismatch \
+				<"$dir/.xfo-applied/$p") >/dev/null 2>&1; then
+			msg "old $p does not reverse cleanly: unpacking afresh"
+			rm -rf "$snap"
+			unpack "$dir" debian
+			apply_series "$dir"
+			return
+		fi
+	done
+	rm -rf "$dir/.xfo-applied"
+	apply_series "$dir"
+	for f in $files; do
+		if [ -f "$snap/$f" ] && [ -f "$dir/$f" ] && cmp -s "$snap/$f" "$dir/$f"
+		then
+			touch -r "$snap/$f" "$dir/$f"
+		fi
+	done
+	rm -rf "$snap"
+}
+
+# ---------------------------------------------------------------------------
+# sync-core DIR: core/*.[ch] to xen/common/xfo/, include/xfo.h to
+# xen/include/public/xfo.h; only files whose content differs are copied,
+# so make sees only real changes. Stale copies of removed core files go.
+# ---------------------------------------------------------------------------
+sync_file() {
+	if ! cmp -s "$1" "$2"; then
+		cp "$1" "$2"
+		msg "copied $1 -> ${2#"$3"/}"
+	fi
+}
+
+sync_core() {
+	local dir=$1 f
+	[ -d "$dir/$CORE_DEST" ] || die "$dir/$CORE_DEST missing: is the series applied?"
+	for f in core/*.c core/*.h; do
+		sync_file "$f" "$dir/$CORE_DEST/$(basename "$f")" "$dir"
+	done
+	for f in "$dir/$CORE_DEST"/*.c "$dir/$CORE_DEST"/*.h; do
+		[ -e "$f" ] || continue
+		if [ ! -e "core/$(basename "$f")" ]; then
+			rm -f "$f" "${f%.c}.o"
+			msg "removed stale ${f#"$dir"/}"
+		fi
+	done
+	sync_file include/xfo.h "$dir/$HDR_DEST" "$dir"
+}
+
+# ---------------------------------------------------------------------------
+# configure DIR: defconfig, CONFIG_XFO=y and $XFO_XEN_CONFIG, redone only
+# when the wanted settings or a Kconfig file changed (a redone .config
+# rebuilds everything).
+# ---------------------------------------------------------------------------
+set_config() {
+	local cfg=$1 kv=$2 key=${2%%=*}
+	sed -i -e "/^$key=/d" -e "/^# $key is not set/d" "$cfg"
+	echo "$kv" >>"$cfg"
+}
+
+configure() {
+	local dir=$1 stamp want_cfg kv
+	stamp="$dir/xen/.xfo-config-stamp"
+	want_cfg="CONFIG_XFO=y $extra_config|$(cat "$dir"/xen/common/Kconfig \
+		"$dir"/xen/arch/x86/Kconfig | sha256sum | cut -d' ' -f1)"
+	if [ -f "$dir/xen/.config" ] && [ -f "$stamp" ] &&
+	   [ "$(cat "$stamp")" = "$want_cfg" ]; then
+		return 0
+	fi
+	msg "configuring: defconfig, CONFIG_XFO=y${extra_config:+, $extra_config}"
+	xen_make -s -C "$dir/xen" defconfig >/dev/null
+	for kv in CONFIG_XFO=y $extra_config; do
+		set_config "$dir/xen/.config" "$kv"
+	done
+	xen_make -s -C "$dir/xen" olddefconfig >/dev/null
+	for kv in CONFIG_XFO=y $extra_config; do
+		grep -qx -- "$kv" "$dir/xen/.config" ||
+			die "$kv did not stick in $dir/xen/.config (a dependency missing?)"
+	done
+	echo "$want_cfg" >"$stamp"
+}
+
+compile() {
+	local dir=$1 start=$SECONDS
+	msg "building the hypervisor in $dir/xen with $JOBS jobs"
+	if ! xen_make -C "$dir/xen" -j"$JOBS" >"$dir/build.log" 2>&1; then
+		grep -E -B2 -A6 'error|Error' "$dir/build.log" | head -n 60 >&2
+		die "hypervisor build failed (log: $dir/build.log)"
+	fi
+	[ -f "$dir/xen/xen" ] || die "no $dir/xen/xen after the build"
+	msg "built $dir/xen/xen in $((SECONDS - start)) s"
+}
+
+install_file() {
+	cp "$1" "$2.tmp"
+	mv -f "$2.tmp" "$2"
+}
+
+build() {
+	local tree="$B/tree" v
+	fetch
+	v=$(src_version)
+	if [ ! -f "$tree/.xfo-source" ] ||
+	   [ "$(cat "$tree/.xfo-source")" != "$v debian" ]; then
+		msg "unpacking xen $v into $tree"
+		unpack "$tree" debian
+	fi
+	refresh_series "$tree"
+	sync_core "$tree"
+	configure "$tree"
+	compile "$tree"
+	# Copied only when the hypervisor changed, and replaced by rename, so
+	# a QEMU starting meanwhile reads the old file or the new one, whole.
+	if ! cmp -s "$tree/xen/xen" "$B/xen"; then
+		install_file "$tree/xen/xen-syms" "$B/xen-syms"
+		install_file "$tree/xen/.config" "$B/xen.config"
+		gzip -9n -c "$tree/xen/xen" >"$B/xen.gz.tmp"
+		mv -f "$B/xen.gz.tmp" "$B/xen.gz"
+		install_file "$tree/xen/xen" "$B/xen"
+	fi
+	msg "xen source: $v$( [ -f "$B/src/fallback" ] && echo " (FALLBACK for $(cat "$B/src/fallback"))")"
+	msg "CONFIG_XFO: $(grep -E '^CONFIG_XFO=' "$B/xen.config" || echo missing)"
+	msg "$B/xen: $(file -b "$B/xen" 2>/dev/null | cut -d, -f1-2)"
+	msg "$B/xen.gz: $(stat -c %s "$B/xen.gz") bytes"
+}
+
+# ---------------------------------------------------------------------------
+# patch [OUT]: one patch -p1 against a pristine 4.17 tree, made by diffing
+# the pristine versions of the files the series touches against the same
+# files with the series applied and core/ and include/xfo.h added.
+# ---------------------------------------------------------------------------
+single_patch() {
+	local out=${1:-$B/xfo-xen-4.17.patch} work pristine files f p
+	fetch
+	pristine="$B/pristine"
+	if [ ! -f "$pristine/.xfo-source" ] ||
+	   [ "$(cat "$pristine/.xfo-source")" != "$(src_version) orig" ]; then
+		unpack "$pristine" orig
+	fi
+	work=$(mktemp -d)
+	files=$(for p in $(series_list); do patch_files "$here/$p"; done | sort -u)
+	mkdir -p "$work/a" "$work/b"
+	for f in $files; do
+		if [ -f "$pristine/$f" ]; then
+			mkdir -p "$work/a/$(dirname "$f")" "$work/b/$(dirname "$f")"
+			cp "$pristine/$f" "$work/a/$f"
+			cp "$pristine/$f" "$work/b/$f"
+		fi
+	done
+	cp "$pristine/.xfo-source" "$work/b/.xfo-source"
+	apply_series "$work/b" >/dev/null
+	rm -rf "$work/b/.xfo-applied" "$work/b/.xfo-source"
+	mkdir -p "$work/b/$CORE_DEST"
+	cp core/*.c core/*.h "$work/b/$CORE_DEST/"
+	cp include/xfo.h "$work/b/$HDR_DEST"
+	mkdir -p "$(dirname "$out")"
+	{
+		echo "xfo: eBPF page-fault offload for Xen PV, as one patch against"
+		echo "Xen $SERIES_SERIES (made from Debian source xen $(src_version))."
+		echo
+		echo "Apply at the top of a Xen 4.17 source tree with:"
+		echo "    patch -p1 < $(basename "$out")"
+		echo "then enable CONFIG_XFO=y (docs/hypervisor.md in the xfo tree)."
+		echo
+		echo "Contents: the series in xfo's hypervisor-patch/,"
+		series_list | sed 's/^/    /'
+		echo "plus xfo's core/*.[ch] as $CORE_DEST/ and include/xfo.h as"
+		echo "$HDR_DEST, as they were in the xfo tree at commit"
+		echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown) when this was written."
+		echo
+		(cd "$work" && diff -Nru a b) |
+			sed -E 's/^((---|\+\+\+) [^\t]*)\t.*/\1/' || true
+	} >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$work"
+	msg "wrote $out ($(grep -c '^+++ ' "$out") files)"
+}
+
+# ---------------------------------------------------------------------------
+# devtree DIR / export DIR: edit the series as git commits.
+# ---------------------------------------------------------------------------
+devtree() {
+	local dir=$1 p
+	fetch
+	unpack "$dir" debian
+	(
+		cd "$dir"
+		git init -q
+		printf '%s\n' "/$CORE_DEST/*.[ch]" "/$HDR_DEST" .xfo-source \
+			'*.o' '*.d' '*.cmd' >>.git/info/exclude
+		git add -A -f . >/dev/null
+		git -c user.name=xfo -c user.email=xfo@localhost \
+			commit -q -m "xen $(src_version), pristine" --no-verify
+		git tag xfo-base
+		for p in $(series_list); do
+			git -c user.name=xfo -c user.email=xfo@localhost am -q \
+				--committer-date-is-author-date "$here/$p" ||
+				die "git am $p failed"
+		done
+	)
+	sync_core "$dir"
+	msg "dev tree at $dir: edit, commit (git commit --fixup/rebase -i), then"
+	msg "  $0 export $dir"
+}
+
+export_series() {
+	local dir=$1 out
+	git -C "$dir" rev-parse -q --verify xfo-base >/dev/null ||
+		die "$dir is not a devtree (no tag xfo-base)"
+	rm -f "$here"/[0-9][0-9][0-9][0-9]-*.patch
+	out=$(git -C "$dir" format-patch --zero-commit --no-signature \
+		--no-numbered -o "$here" xfo-base..HEAD)
+	{
+		echo "# The xfo patch series against Xen 4.17, applied in this order"
+		echo "# with patch -p1 at the top of the tree (see docs/hypervisor.md)."
+		for p in $out; do basename "$p"; done
+	} >"$here/series"
+	msg "exported $(echo "$out" | wc -w) patches to $here"
+}
+
+cmd=${1:-build}
+shift || true
+
+# One xen-build at a time per build directory: `make test` may run while
+# someone else runs `make xen`.
+mkdir -p "$B"
+exec 9>"$B/.lock"
+if ! flock -n 9; then
+	msg "waiting for another xen-build using $B"
+	flock 9
+fi
+case "$cmd" in
+fetch) fetch ;;
+build) build ;;
+patch) single_patch "$@" ;;
+unpack) fetch; unpack "$@" ;;
+apply-series) apply_series "$1" ;;
+sync-core) sync_core "$1" ;;
+configure) configure "$1" ;;
+compile) compile "$1" ;;
+devtree) devtree "$1" ;;
+export) export_series "$1" ;;
+*) die "unknown command $cmd (fetch, build, patch, unpack, apply-series," \
+       "sync-core, configure, compile, devtree, export)" ;;
+esac
