@@ -413,8 +413,7 @@ single_patch() {
 		echo "Contents: the series in xfo's hypervisor-patch/,"
 		series_list | sed 's/^/    /'
 		echo "plus xfo's core/*.[ch] as $CORE_DEST/ and include/xfo.h as"
-		echo "$HDR_DEST, as they were in the xfo tree at commit"
-		echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown) when this was written."
+		echo "$HDR_DEST."
 		echo
 		(cd "$work" && diff -Nru a b) |
 			sed -E 's/^((---|\+\+\+) [^\t]*)\t.*/\1/' || true
