@@ -153,8 +153,8 @@ enum xfo_helper_id {
 /* ------------------------------------------------------------------------
  * The hypercall: HYPERVISOR_xfo_op(unsigned int cmd, void *arg), a new
  * hypercall number of its own (the first one Xen 4.17 leaves free), so a
- * PV guest can reach XFOOP_map_guest_areas too. Control ops are for the
- * control domain; XFOOP_map_guest_areas is the guest's own. Pointers
+ * PV guest can reach XFOOP_unmap_guest_areas too. Every op but that one is
+ * for the control domain; a guest may unmap its own areas. Pointers
  * inside the argument structs are virtual addresses in the caller, as for
  * every PV hypercall. Every op returns 0 or a negative Xen errno value.
  * ------------------------------------------------------------------------ */
@@ -168,6 +168,7 @@ enum xfo_helper_id {
 #define XFOOP_map_guest_areas   6   /* struct xfo_op_guest_areas */
 #define XFOOP_unload            7   /* struct xfo_op_unload */
 #define XFOOP_trace_read        8   /* struct xfo_op_trace */
+#define XFOOP_unmap_guest_areas 9   /* struct xfo_op_domain */
 
 #define XFO_CAP_ZERO_FILL       (1u << 0)
 #define XFO_CAP_FAULT_AROUND    (1u << 1)
@@ -307,17 +308,53 @@ struct xfo_ring_hdr {
 };
 #define XFO_RING_SIZE       256         /* entries after the header */
 
-/* Pool entries: guest frame numbers. Completion entries: */
-#define XFO_COMPLETION(gfn, region) (((uint64_t)(region) << 48) | (gfn))
+/* A ring page: the header, then XFO_RING_SIZE entries. */
+struct xfo_ring {
+    struct xfo_ring_hdr hdr;
+    uint64_t entries[XFO_RING_SIZE];
+};
+
+/*
+ * Pool entries: frame numbers of free guest pages, as they appear in the
+ * guest's PTEs (for a PV guest, its MFNs). The guest produces, Xen
+ * consumes; Xen notifies the event channel when the level falls below
+ * the watermark.
+ * Completion entries: a page Xen installed, and in which region. Xen
+ * produces, the guest consumes and from then on owns the page's mapping.
+ */
+#define XFO_COMPLETION(frame, region) \
+    (((uint64_t)(region) << 48) | ((uint64_t)(frame) & XFO_COMPLETION_FRAME))
+#define XFO_COMPLETION_FRAME        ((1ull << 48) - 1)
+#define XFO_COMPLETION_REGION(e)    ((uint32_t)((e) >> 48))
+
+/*
+ * The handshake, in the guest's xenstore directory (like a xenbus device):
+ *   XFO_XS_DIR/version               XFO_INTERFACE_VERSION, hex
+ *   XFO_XS_DIR/region-table-frame    frame of the region table page
+ *   XFO_XS_DIR/pool-ring-frame       frame of the pool ring page
+ *   XFO_XS_DIR/completion-ring-frame frame of the completion ring page
+ *   XFO_XS_DIR/event-channel         port Xen notifies for refills
+ *   XFO_XS_DIR/state                 the guest's XenbusState number
+ *   XFO_XS_DIR/backend-state         dom0's answer: 4 (Connected) once Xen
+ *                                    maps the areas, 6 (Closed) if refused
+ *   XFO_XS_DIR/backend-error         why, when refused
+ * The guest writes its keys in state 1 (Initialising), then 3
+ * (Initialised); the control domain validates them and issues
+ * XFOOP_map_guest_areas, then writes backend-state; the guest moves to 4
+ * (Connected). To leave, the guest writes 5 (Closing), issues
+ * XFOOP_unmap_guest_areas itself, and writes 6 (Closed) before it frees
+ * the pages. A guest that gets no answer keeps working without offload.
+ */
+#define XFO_XS_DIR "data/xfo"
 
 struct xfo_op_guest_areas {
-    uint64_t region_table_gfn; /* IN */
-    uint64_t pool_ring_gfn;    /* IN */
-    uint64_t completion_ring_gfn; /* IN */
-    uint32_t evtchn;           /* IN: port Xen notifies for pool refills */
-    uint32_t version;          /* IN: XFO_INTERFACE_VERSION of the guest */
-    uint16_t domid;            /* IN: the guest itself (DOMID_SELF) */
-    uint16_t pad[3];           /* IN: zero */
+    uint64_t region_table_frame;    /* IN */
+    uint64_t pool_ring_frame;       /* IN */
+    uint64_t completion_ring_frame; /* IN */
+    uint32_t evtchn;                /* IN: port Xen notifies for refills */
+    uint32_t version;               /* IN: the guest's XFO_INTERFACE_VERSION */
+    uint16_t domid;                 /* IN: the guest */
+    uint16_t pad[3];                /* IN: zero */
 };
 
 #endif /* __XFO_PUBLIC_H__ */

@@ -41,6 +41,7 @@ OFF(struct xfo_op_stats, stats, 40);
 SIZE(struct xfo_region, 40);
 SIZE(struct xfo_region_table, 4096);
 SIZE(struct xfo_ring_hdr, 32);
+SIZE(struct xfo_ring, 32 + 8 * XFO_RING_SIZE);
 SIZE(struct xfo_op_guest_areas, 40);
 
 _Static_assert(XFO_VERDICT_CLASS(XFO_VERDICT_FAULT_AROUND(7)) ==
