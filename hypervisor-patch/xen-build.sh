@@ -87,7 +87,7 @@ download() {
 	msg "fetching source package xen=$v"
 	(cd "$B/src" && apt-get source --download-only -q "xen=$v") \
 		>"$B/src/fetch.log" 2>&1 || {
-		sed 's/^/xen-build:   /' "$B/src/fetch.log" | grep -E 'E:|W:' |
+		sed 's/^/xen-build:   /' "$B/src/fetch.log" | grep -E '^(E|W):' |
 			head -n 5 >&2 || true
 		return 1
 	}
