@@ -1,0 +1,74 @@
+# tests/e2e/lib.sh: helpers of the end-to-end payloads, which run inside
+# the lab's dom0 (sourced by tests/e2e/dom0.sh; busybox sh, no bash).
+#
+# Results are printed as "XFO-E2E PASS name" and "XFO-E2E FAIL name: why",
+# a prefix kernel or Xen noise on the same console cannot be mistaken for;
+# tests/suites/xen-e2e.once.sh turns them into PASS/FAIL lines.
+
+E2E_FAILS=0
+
+pass() { echo "XFO-E2E PASS $1"; }
+fail() {
+	name=$1; shift
+	echo "XFO-E2E FAIL $name: $*"
+	E2E_FAILS=$((E2E_FAILS + 1))
+}
+# check NAME WHY-IF-NOT CONDITION...: PASS when the test command succeeds.
+check() {
+	name=$1 why=$2; shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+note() { echo "e2e: $*"; }
+
+# jget JSON KEY: a number in xfoctl's JSON; KEY is "field" (top level) or
+# "object.field" (one level down, as verdicts.bounce). Empty when absent.
+jget() {
+	case $2 in
+	*.*)
+		printf '%s\n' "$1" |
+			sed -n "s/.*\"${2%%.*}\": *{\([^}]*\)}.*/\1/p" |
+			sed -n "s/.*\"${2#*.}\": *\([0-9][0-9]*\).*/\1/p" ;;
+	*)
+		# Drop the nested objects first so "verdict" in one cannot match.
+		printf '%s\n' "$1" | sed 's/"[a-z_]*": *{[^}]*}//g' |
+			sed -n "s/.*\"$2\": *\([0-9][0-9]*\).*/\1/p" ;;
+	esac
+}
+
+# stats DOMID: xfoctl's JSON statistics on one line (empty on failure,
+# with xfoctl's message on the console).
+stats() {
+	xfoctl -j domain stats "$1" 2>/tmp/stats.err || {
+		note "xfoctl -j domain stats $1 failed: $(cat /tmp/stats.err)"
+		return 1
+	}
+}
+
+# stats_sum JSON OBJECT: the sum of the numbers in one nested object.
+stats_sum() {
+	printf '%s\n' "$1" | sed -n "s/.*\"$2\": *{\([^}]*\)}.*/\1/p" |
+		tr ',' '\n' | sed -n 's/.*: *\([0-9][0-9]*\).*/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# probe PREFIX CMD...: runs a command printing "PASS x" / "FAIL x: why"
+# lines (xfo_probe) and reprints them as PREFIX.x results; the other lines
+# as context. Returns the command's status.
+probe() {
+	prefix=$1; shift
+	"$@" >/tmp/probe.out 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) pass "$prefix.${line#PASS }" ;;
+		"FAIL "*) rest=${line#FAIL }
+			fail "$prefix.${rest%%:*}" "${rest#*: }" ;;
+		*) echo "  | $line" ;;
+		esac
+	done </tmp/probe.out
+	return $rc
+}
+
+# eq A B: both numbers present and equal.
+eq() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -eq "$2" ]; }
+ge() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ]; }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# xen-e2e: the end-to-end test in the QEMU lab (docs/lab.md). Builds the
+# patched Xen (`make xen`) when build/xen/xen is missing or older than its
+# sources, packs tests/e2e/dom0.sh (dom0) and tests/e2e/domu.sh (a PV
+# domU) into the lab's initramfs, boots once under TCG and turns the
+# payload's "XFO-E2E PASS|FAIL name" console lines into PASS/FAIL lines.
+# Then checks the serial log for Xen or kernel crashes and the time taken.
+#
+#   tests/suites/xen-e2e.once.sh BUILD_DIR
+#
+# E2E_TIMEOUT (default 600) bounds the boot; the whole suite should stay
+# under 15 minutes on 2 cores, the Xen build and downloads included.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+B=${1:?usage: $0 BUILD_DIR}
+LAB=build/lab
+LOG=$LAB/logs/xen-e2e.log
+BUDGET=900
+start=$(date +%s)
+
+pass() { echo "PASS e2e.$1"; }
+fail() { echo "FAIL e2e.$1: $2"; }
+elapsed() { echo $(( $(date +%s) - start )); }
+
+# --- the patched Xen -----------------------------------------------------------
+if ! make -n xen >/dev/null 2>&1; then
+	fail make_xen "there is no 'make xen' target (hypervisor-patch/build.mk) to build the patched Xen"
+	exit 1
+fi
+stale=""
+if [ ! -f build/xen/xen ]; then
+	stale="build/xen/xen does not exist"
+else
+	newer=$(find hypervisor-patch core include/xfo.h -type f -newer build/xen/xen 2>/dev/null | head -n 1)
+	[ -z "$newer" ] || stale="$newer is newer than build/xen/xen"
+fi
+if [ -n "$stale" ]; then
+	echo "xen-e2e: make xen ($stale)"
+	if ! make --no-print-directory xen >"$LAB/make-xen.log" 2>&1; then
+		tail -n 30 "$LAB/make-xen.log"
+		fail make_xen "make xen failed (log: $LAB/make-xen.log)"
+		exit 1
+	fi
+	echo "xen-e2e: make xen done after $(elapsed)s"
+fi
+[ -f build/xen/xen ] || { fail make_xen "make xen left no build/xen/xen"; exit 1; }
+pass make_xen
+
+# --- what the payload needs, built without sanitizers --------------------------
+bpf_objs=$(for s in bpf/*.bpf.c; do n=${s#bpf/}; echo "$B/bpf/${n%.c}.o"; done)
+# shellcheck disable=SC2086
+mkdir -p "$LAB"
+if ! make --no-print-directory O="$B" SAN=0 "$B/xfoctl" "$B/tests/e2e/xfo_probe" \
+	$bpf_objs >"$LAB/userspace.log" 2>&1; then
+	tail -n 20 "$LAB/userspace.log"
+	fail userspace "xfoctl, xfo_probe or the policies do not build in $B"
+	exit 1
+fi
+case $B in *asan*) echo "xen-e2e: note: $B is a sanitizer build; the lab wants build/rel" ;; esac
+
+# --- the payloads ------------------------------------------------------------
+mkdir -p "$LAB"
+rm -rf "$LAB/e2e-dom0" "$LAB/e2e-domu"
+mkdir -p "$LAB/e2e-dom0" "$LAB/e2e-domu"
+cp tests/e2e/dom0.sh "$LAB/e2e-dom0/run.sh"
+cp tests/e2e/lib.sh "$LAB/e2e-dom0/lib.sh"
+cp tests/e2e/domu.sh "$LAB/e2e-domu/run.sh"
+
+# --- one boot ---------------------------------------------------------------------
+lab/run-payload.sh --name xen-e2e --build "$B" \
+	--payload "$LAB/e2e-dom0" --domu-payload "$LAB/e2e-domu" \
+	--xen patched --timeout "${E2E_TIMEOUT:-600}" 2>&1
+boot_rc=$?
+[ -f "$LOG" ] || { fail boot "no serial log $LOG (lab/run-payload.sh exited $boot_rc)"; exit 1; }
+
+# Results may share a line with console noise: take them from where they
+# start. Context lines of the payload are shown too.
+tr -d '\r' <"$LOG" >"$LAB/xen-e2e.clean.log"
+grep -E '^(e2e: |  \| |domU\| )' "$LAB/xen-e2e.clean.log" | head -n 200
+grep -oE 'XFO-E2E (PASS|FAIL) .*' "$LAB/xen-e2e.clean.log" |
+	sed -E 's/^XFO-E2E (PASS|FAIL) /\1 e2e./' >"$LAB/xen-e2e.results"
+cat "$LAB/xen-e2e.results"
+
+# A payload cut short leaves these missing.
+for want in xen_version counting.faults_seen counting.prog_runs detach_stops_counting \
+	zero_fill.verdicts zero_fill.still_bounces refused.status refused.verifier_log \
+	swap.status swap.prog_runs swap.xen_healthy abi. domu.eperm_ xen_alive_at_end; do
+	grep -qE "^(PASS|FAIL) e2e\.$want" "$LAB/xen-e2e.results" ||
+		fail "missing.$want" "the payload printed no result for $want"
+done
+
+end=$(grep -oE 'XFO-LAB-END rc=[0-9]+' "$LAB/xen-e2e.clean.log" | head -n 1)
+if [ -z "$end" ]; then
+	fail boot "dom0 never printed XFO-LAB-END (boot exited $boot_rc; log: $LOG)"
+else
+	pass boot
+fi
+
+bad=$(grep -nE 'Xen BUG|FATAL|Panic on CPU|Kernel panic|general protection fault|BUG: ' \
+	"$LAB/xen-e2e.clean.log" | head -n 5)
+if [ -n "$bad" ]; then
+	fail serial_log_clean "crash lines in $LOG: $(echo "$bad" | head -n 1)"
+	echo "$bad"
+else
+	pass serial_log_clean
+fi
+
+t=$(elapsed)
+if [ "$t" -le $BUDGET ]; then
+	pass "time_budget (${t}s of ${BUDGET}s)"
+else
+	fail time_budget "the stage took ${t}s, more than ${BUDGET}s"
+fi
+exit 0
