@@ -35,7 +35,10 @@ done
 
 echo "[guest-kmod] building xfo_guest.ko against ${hdr#$root/}" >&2
 set +e
-make -C "$hdr" M="$kdir" XFO_ROOT="$root" -j"${JOBS:-$(nproc)}" modules >"$kdir/build.log" 2>&1
+# Not the project's make variables: O=, SAN=, CFLAGS= from `make O=...`
+# reach a sub-make through MAKEFLAGS, and kbuild reads O as its output tree.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O -u CFLAGS -u LDFLAGS \
+	make -C "$hdr" M="$kdir" XFO_ROOT="$root" -j"${JOBS:-$(nproc)}" modules >"$kdir/build.log" 2>&1
 rc=$?
 set -e
 cat "$kdir/build.log" >&2
