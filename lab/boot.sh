@@ -64,8 +64,10 @@ xen_elf() {
 	177ELF) echo "$f" ;;
 	037213)
 		out=$LAB_OUT/xen-$(basename "$f" .gz).elf
-		[ -f "$out" ] && [ "$out" -nt "$f" ] || zcat "$f" >"$out" ||
-			die "zcat $f failed"
+		if [ ! -f "$out" ] || [ "$f" -nt "$out" ]; then
+			zcat "$f" >"$out.$$" || die "zcat $f failed"
+			mv "$out.$$" "$out"
+		fi
 		echo "$out" ;;
 	*) die "$f is neither a Xen ELF nor a gzip'ed one" ;;
 	esac

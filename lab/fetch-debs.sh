@@ -47,8 +47,11 @@ PACKAGES=(
 	"busybox-static           1:1.35.0-4+deb12u1+b1 any"
 )
 
-need_cmd apt-get apt-cache dpkg dpkg-deb zcat
+need_cmd apt-get apt-cache dpkg dpkg-deb zcat flock
 mkdir -p "$LAB_DEBS" "$LAB_OUT"
+# One fetch at a time: several people's builds share build/lab.
+exec 9>"$LAB_OUT/.fetch.lock"
+flock -w 900 9 || die "another lab/fetch-debs.sh holds $LAB_OUT/.fetch.lock for 15 minutes"
 
 apt_updated=0
 apt_update_once() {
@@ -216,6 +219,7 @@ xengz=$(ls "$LAB_SYSROOT"/boot/xen-4.17*-amd64.gz 2>/dev/null | sort -V | tail -
 # QEMU's -kernel wants the uncompressed multiboot ELF.
 if [ ! -f "$LAB_OUT/xen-debian" ] || [ "$xengz" -nt "$LAB_OUT/xen-debian" ]; then
 	zcat "$xengz" >"$LAB_OUT/xen-debian.tmp" || die "zcat $xengz failed"
+	chmod 0644 "$LAB_OUT/xen-debian.tmp"
 	mv "$LAB_OUT/xen-debian.tmp" "$LAB_OUT/xen-debian"
 fi
 

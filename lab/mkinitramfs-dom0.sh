@@ -41,14 +41,20 @@ build=$(cd "$build" 2>/dev/null && pwd) || die "build directory $build does not 
 kver=$(lab_kver)
 xenbin=/usr/lib/xen-4.17/bin
 
+# Staging in a directory of this run's own: other people's builds may
+# run at the same time.
+mkdir -p "$LAB_OUT/tmp"
+work=$(mktemp -d "$LAB_OUT/tmp/dom0.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
 # The domU first: it has a staging directory of its own.
 if [ -n "$domu_payload" ]; then
 	rootfs_domu_kernel "$LAB_SYSROOT/boot/vmlinuz-$kver" "$LAB_OUT/domu-vmlinux-$kver.gz"
-	"$XFO_ROOT/lab/mkinitramfs-domu.sh" -o "$LAB_OUT/domu-initrd.img" \
+	"$XFO_ROOT/lab/mkinitramfs-domu.sh" -o "$work/domu-initrd.img" \
 		--payload "$domu_payload" --build "$build"
 fi
 
-rootfs_init "$LAB_OUT/stage-dom0"
+rootfs_init "$work/stage"
 rootfs_busybox
 rootfs_modules "$kver" xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc
 
@@ -82,7 +88,7 @@ install -m 0644 "$XFO_ROOT/lab/rootfs/xfo-lab.sh" "$STAGE/usr/lib/xfo-lab.sh"
 if [ -n "$domu_payload" ]; then
 	mkdir -p "$STAGE/xfo/domu"
 	cp "$LAB_OUT/domu-vmlinux-$kver.gz" "$STAGE/xfo/domu/vmlinuz"
-	cp "$LAB_OUT/domu-initrd.img" "$STAGE/xfo/domu/initrd.img"
+	cp "$work/domu-initrd.img" "$STAGE/xfo/domu/initrd.img"
 fi
 rootfs_pack "$out"
 log "dom0 initramfs ${out#$XFO_ROOT/}: $(du -k "$out" | cut -f1) KiB" \

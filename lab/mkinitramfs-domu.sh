@@ -24,7 +24,10 @@ done
 [ -z "$payload" ] || [ -f "$payload/run.sh" ] || die "payload $payload has no run.sh"
 
 kver=$(lab_kver)
-rootfs_init "$LAB_OUT/stage-domu"
+mkdir -p "$LAB_OUT/tmp"
+work=$(mktemp -d "$LAB_OUT/tmp/domu.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+rootfs_init "$work/stage"
 rootfs_busybox
 rootfs_modules "$kver" xen-privcmd
 rootfs_bin "$LAB_SYSROOT/usr/bin/xenstore" /usr/bin/xenstore

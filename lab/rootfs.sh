@@ -122,9 +122,9 @@ rootfs_pack() {
 	need_cmd cpio gzip
 	mkdir -p "$(dirname "$out")"
 	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$out.tmp" ||
+		cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$out.tmp.$$" ||
 		die "packing $STAGE into $out failed"
-	mv "$out.tmp" "$out"
+	mv "$out.tmp.$$" "$out"
 }
 
 # The xz-compressed bzImage Debian ships, as a gzip'ed vmlinux ELF: Xen's
@@ -135,9 +135,9 @@ rootfs_domu_kernel() {
 	if [ -f "$out" ] && [ "$out" -nt "$vmlinuz" ]; then return 0; fi
 	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n 1 | cut -d: -f1)
 	[ -n "$off" ] || die "$vmlinuz: no xz stream found (not an xz bzImage?)"
-	tail -c +"$((off + 1))" "$vmlinuz" | xz -dc 2>/dev/null | gzip -6 >"$out.tmp" || true
+	tail -c +"$((off + 1))" "$vmlinuz" | xz -dc 2>/dev/null | gzip -6 >"$out.tmp.$$" || true
 	# xz stops at the end of its stream and complains about what follows.
-	[ "$(head -c 4 < <(gzip -dc "$out.tmp" 2>/dev/null) | od -An -c | tr -d ' ')" = '177ELF' ] ||
-		die "$vmlinuz: the xz stream at $off did not give an ELF vmlinux"
-	mv "$out.tmp" "$out"
+	[ "$(head -c 4 < <(gzip -dc "$out.tmp.$$" 2>/dev/null) | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		{ rm -f "$out.tmp.$$"; die "$vmlinuz: the xz stream at $off did not give an ELF vmlinux"; }
+	mv "$out.tmp.$$" "$out"
 }
