@@ -20,6 +20,12 @@
 #include <xen/stdarg.h>
 #include <xen/string.h>
 
+/* Xen's errno list has no ELOOP; the interpreter uses it only in struct
+ * xfo_vm_result, never towards a guest. */
+#ifndef ELOOP
+#define ELOOP 40
+#endif
+
 #elif defined(XFO_CORE_FREESTANDING)
 
 typedef __UINT8_TYPE__   uint8_t;

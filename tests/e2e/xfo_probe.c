@@ -581,7 +581,7 @@ static int cmd_abi(int argc, char **argv)
 	      v.max_insns, v.max_maps);
 
 	/* Unknown ops first: they need nothing set up. */
-	expect("unknown_op_9", xfo_xen__raw_op(x, 9, zero, sizeof(zero)),
+	expect("unknown_op_10", xfo_xen__raw_op(x, 10, zero, sizeof(zero)),
 	       -EOPNOTSUPP);
 	expect("unknown_op_255", xfo_xen__raw_op(x, 255, zero, sizeof(zero)),
 	       -EOPNOTSUPP);
