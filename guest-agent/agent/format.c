@@ -233,7 +233,7 @@ static void print_json(FILE *f, const struct xfo_guest_stats *s,
 void agent_print_status(FILE *f, int json, const struct xfo_guest_stats *s,
 			const struct xfo_guest_region_info *r, unsigned int nr)
 {
-	char prot[4], cls[32];
+	char prot[4], cls[32], err[sizeof(s->backend_error)];
 	unsigned int i;
 
 	if (json) {
@@ -241,10 +241,14 @@ void agent_print_status(FILE *f, int json, const struct xfo_guest_stats *s,
 		return;
 	}
 	fprintf(f, "offload:    %s\n", offload_state(s));
+	/* dom0's text, one printable line. */
+	snprintf(err, sizeof(err), "%s", s->backend_error);
+	for (i = 0; err[i]; i++)
+		if ((unsigned char)err[i] < 0x20 || (unsigned char)err[i] >= 0x7f)
+			err[i] = '?';
 	fprintf(f, "handshake:  state %u (%s), backend-state %u%s%s%s, domain %u, port %u\n",
 		s->state, agent_state_name(s->state), s->backend_state,
-		s->backend_error[0] ? " (" : "", s->backend_error,
-		s->backend_error[0] ? ")" : "", s->domid, s->evtchn);
+		err[0] ? " (" : "", err, err[0] ? ")" : "", s->domid, s->evtchn);
 	fprintf(f, "pool:       %u of %u frames (refill below %u, up to %u; %llu refills, %llu notifications)\n",
 		s->pool_level, s->pool_size, s->pool_watermark, s->pool_target,
 		(unsigned long long)s->refills, (unsigned long long)s->notifications);

@@ -461,19 +461,22 @@ static long xfo_ioc_discard(void __user *arg)
 		pfn = pte_present(*ptep) ? pte_pfn(*ptep) : 0;
 		pte_unmap_unlock(ptep, ptl);
 		page = pfn ? xa_erase(&r->pages, pfn) : NULL;
-		if (page)
+		if (page) {
 			list_add(&page->lru, &victims);
+			n++;
+		}
 	}
 	zap_vma_ptes(vma, req.addr, req.len);
+	/* r may go as soon as the lock is dropped. */
+	atomic64_sub(n, &r->nr_pages);
+	atomic64_sub(n, &xfo.pages_mapped);
 	mmap_write_unlock(mm);
 
+	/* Unmapped and flushed: nobody reaches them any more. */
 	list_for_each_entry_safe(page, tmp, &victims, lru) {
 		list_del(&page->lru);
 		xfo_free_page(page);
-		n++;
 	}
-	atomic64_sub(n, &r->nr_pages);
-	atomic64_sub(n, &xfo.pages_mapped);
 
 	req.freed = n;
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
