@@ -129,6 +129,14 @@ touch_pid=$!
 sleep 1
 probe swap timeout 300 xfo_probe swap 0 "$BPF/counting.bpf.o" "$BPF/bounce_all.bpf.o" $SWAPS
 swap_rc=$?
+# One whole touch run more with the last program attached, so faults_seen
+# below counts at least N.
+c0=$(cat /tmp/touch.count 2>/dev/null || echo 0)
+n=0
+while kill -0 $touch_pid 2>/dev/null && [ "$(cat /tmp/touch.count 2>/dev/null || echo 0)" -lt $((c0 + 2)) ] &&
+	[ $n -lt 600 ]; do
+	sleep 0.2; n=$((n + 1))
+done
 : >/tmp/touch.stop
 n=0
 while kill -0 $touch_pid 2>/dev/null && [ $n -lt 600 ]; do sleep 0.2; n=$((n + 1)); done
