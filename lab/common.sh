@@ -1,4 +1,5 @@
 # lab/common.sh: sourced by the lab scripts. Paths, logging, failure.
+# shellcheck shell=bash
 # Every path is under the repository's build/lab, so `make clean` removes
 # the lab with the rest of the build.
 

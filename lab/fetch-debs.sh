@@ -53,10 +53,12 @@ mkdir -p "$LAB_DEBS" "$LAB_OUT"
 exec 9>"$LAB_OUT/.fetch.lock"
 flock -w 900 9 || die "another lab/fetch-debs.sh holds $LAB_OUT/.fetch.lock for 15 minutes"
 
-apt_updated=0
+# Once per run; the choices run in subshells, so a file remembers it.
+apt_flag=$LAB_OUT/.apt-updated.$$
+trap 'rm -f "$apt_flag"' EXIT
 apt_update_once() {
-	[ $apt_updated -eq 1 ] && return 0
-	apt_updated=1
+	[ -e "$apt_flag" ] && return 0
+	: >"$apt_flag"
 	log "refreshing the package lists (apt-get update)"
 	apt-get update -qq || die "apt-get update failed: the package mirror is not reachable"
 }
@@ -105,6 +107,14 @@ choose() {
 	fi
 	if printf '%s\n' "$offered" | grep -qxF -- "$pin"; then
 		echo "$name $pin"; return
+	fi
+	# Not offered: maybe the lists are only stale.
+	if [ ! -e "$apt_flag" ]; then
+		apt_update_once
+		offered=$(versions_of "$name")
+		if printf '%s\n' "$offered" | grep -qxF -- "$pin"; then
+			echo "$name $pin"; return
+		fi
 	fi
 	if [ "$series" = any ]; then
 		v=$(printf '%s\n' "$offered" | newest_of)

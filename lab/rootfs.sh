@@ -1,4 +1,5 @@
 # lab/rootfs.sh: sourced by the initramfs builders. Fills a staging
+# shellcheck shell=bash
 # directory ($STAGE) with busybox, binaries and the libraries they load,
 # kernel modules, and packs it as a gzip'ed newc cpio archive.
 # Needs common.sh sourced first and lab/fetch-debs.sh run.

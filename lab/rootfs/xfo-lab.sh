@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # /usr/lib/xfo-lab.sh: helpers for test payloads running in the lab's dom0
 # (source it from /xfo/run.sh). See docs/lab.md.
 #

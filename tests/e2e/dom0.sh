@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/e2e/dom0.sh: the end-to-end test, run by the lab's dom0 as its
 # payload (/xfo/run.sh; tests/suites/xen-e2e.once.sh builds the image).
 # Needs the patched Xen, xfoctl, xfo_probe and the policies in /xfo/bpf.

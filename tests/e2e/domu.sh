@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/e2e/domu.sh: the end-to-end test's part in a PV domU (not the
 # control domain): every control op of the xfo hypercall must be refused
 # with EPERM by Xen. Prints "XFO-E2E-DOMU PASS|FAIL name" lines, which

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/e2e/lib.sh: helpers of the end-to-end payloads, which run inside
 # the lab's dom0 (sourced by tests/e2e/dom0.sh; busybox sh, no bash).
 #

@@ -11,7 +11,7 @@
 # E2E_TIMEOUT (default 600) bounds the boot; the whole suite should stay
 # under 15 minutes on 2 cores, the Xen build and downloads included.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
 LAB=build/lab

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The smoke domU's payload: it knows its domain id through xenstore, can
 # write its own keys, and has /dev/xen/privcmd for hypercalls.
 set -e

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The lab's smoke test (make lab-boot), run by dom0's /init: the Xen
 # control plane answers, xl info works, and a PV domU boots, reaches
 # xenstore and runs its own payload. Exits non-zero on the first failure.
