@@ -144,7 +144,9 @@ fi
 
 : >"$logf"
 start=$(date +%s)
-"${qemu[@]}" -nographic </dev/null >>"$logf" 2>&1 &
+# timeout(1) as well as the loop below: QEMU goes even if this script is
+# killed before it can clean up.
+timeout -k 10 $((timeout_s + 60)) "${qemu[@]}" -nographic </dev/null >>"$logf" 2>&1 &
 qpid=$!
 trap 'kill "$qpid" 2>/dev/null || true' EXIT
 
