@@ -68,6 +68,7 @@ cp tests/e2e/lib.sh "$LAB/e2e-dom0/lib.sh"
 cp tests/e2e/domu.sh "$LAB/e2e-domu/run.sh"
 
 # --- one boot ---------------------------------------------------------------------
+rm -f "$LOG"	# an old log must not pass for this run's
 lab/run-payload.sh --name xen-e2e --build "$B" \
 	--payload "$LAB/e2e-dom0" --domu-payload "$LAB/e2e-domu" \
 	--xen patched --timeout "${E2E_TIMEOUT:-600}" 2>&1
