@@ -8,7 +8,7 @@
 #   guest-agent/xfo-agent           status and run
 #   guest-agent/libxfo_preload.so   the LD_PRELOAD shim (no sanitizers:
 #                                   it is preloaded into other programs)
-#   tests/guest/touch_region, map_unmap_loop   static workloads for the domU
+#   tests/guest/touch_region, map_unmap_loop, region_edges   static, for the domU
 #   tests/guest/shim_workload       dynamic (LD_PRELOAD needs it)
 #   tests/guest/shim_test, agent_test          host unit tests
 # `make` and the test build include the module only when the headers are
@@ -18,7 +18,8 @@
 GUEST_INC      := -Iguest-agent/include -Iguest-agent/shim -Iguest-agent/agent
 GUEST_AGENT    := $(O)/guest-agent/xfo-agent
 GUEST_SHIM     := $(O)/guest-agent/libxfo_preload.so
-GUEST_WORKLOADS := $(O)/tests/guest/touch_region $(O)/tests/guest/map_unmap_loop
+GUEST_WORKLOADS := $(O)/tests/guest/touch_region $(O)/tests/guest/map_unmap_loop \
+		   $(O)/tests/guest/region_edges
 GUEST_SHIM_WL  := $(O)/tests/guest/shim_workload
 GUEST_TESTS    := $(O)/tests/guest/shim_test $(O)/tests/guest/agent_test
 GUEST_HDRS     := include/xfo.h guest-agent/include/xfo_guest.h
@@ -70,3 +71,8 @@ ifneq ($(wildcard build/guest/headers/.xfo-headers),)
 all: guest-kmod-offline
 test-build: guest-kmod-offline
 endif
+
+# The guest side in a PV domU of the QEMU lab (docs/guest.md, "Tests").
+.PHONY: guest-lab
+guest-lab:
+	tests/guest/lab-run.sh $(if $(LAB_XEN),--xen $(LAB_XEN))

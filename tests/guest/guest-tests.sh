@@ -7,7 +7,7 @@
 # Usage: guest-tests.sh [--module KO] [--bin DIR] [--answer none|refuse]
 #   --module   xfo_guest.ko (default: next to this script)
 #   --bin      where xfo-agent, libxfo_preload.so, touch_region,
-#              map_unmap_loop and shim_workload are (default: this
+#              map_unmap_loop, region_edges and shim_workload are (default: this
 #              script's directory, then $PATH)
 #   --answer   what dom0 is expected to do with the handshake: none (no
 #              answer: state stays 3) or refuse (dom0 writes
@@ -96,6 +96,10 @@ if [ $((before - after)) -le 2048 ]; then
 else
 	fail "map_unmap_loop leaves free memory at baseline" "MemFree $before -> $after KiB: $((before - after)) KiB gone"
 fi
+out=$(region_edges 2>&1); rc=$?
+printf '%s\n' "$out" | sed -n 's/^PASS /XFO-GUEST PASS region_edges: /p; s/^FAIL /XFO-GUEST FAIL region_edges: /p'
+failures=$((failures + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
+[ $rc -eq 0 ] || printf '%s\n' "$out" | grep -q '^FAIL ' || fail "region_edges" "exited $rc: $(printf '%s\n' "$out" | tail -n 1)"
 run "shim_workload under xfo-agent run" xfo-agent run -- shim_workload --expect-served
 if out=$(XFO_PRELOAD_DEBUG=1 xfo-agent run --threshold 1M -- sh -c 'seq 1 100000 | sort -n | tail -n 1' 2>&1) &&
    printf '%s\n' "$out" | tail -n 1 | grep -qx 100000; then

@@ -28,7 +28,7 @@ rm -rf "$out"
 mkdir -p "$out/domu" "$out/dom0"
 cp build/guest/kmod/xfo_guest.ko tests/guest/guest-tests.sh "$out/domu/"
 for b in guest-agent/xfo-agent guest-agent/libxfo_preload.so tests/guest/touch_region \
-	 tests/guest/map_unmap_loop tests/guest/shim_workload; do
+	 tests/guest/map_unmap_loop tests/guest/region_edges tests/guest/shim_workload; do
 	cp "$build/$b" "$out/domu/"
 done
 # xfo-agent, the shim and shim_workload need only libc, which the domU

@@ -84,7 +84,7 @@ fi
 
 # --- userspace --------------------------------------------------------------
 for b in guest-agent/xfo-agent guest-agent/libxfo_preload.so tests/guest/touch_region \
-	 tests/guest/map_unmap_loop tests/guest/shim_workload tests/guest/shim_test \
+	 tests/guest/map_unmap_loop tests/guest/region_edges tests/guest/shim_workload tests/guest/shim_test \
 	 tests/guest/agent_test tests/cli/json_check; do
 	[ -e "$B/$b" ] || { fail setup "$B/$b is not built"; exit 1; }
 done
@@ -204,7 +204,7 @@ fi
 
 # The domU's initramfs takes binaries with their ldd libraries; the
 # module workloads are static so that they need none.
-for w in touch_region map_unmap_loop; do
+for w in touch_region map_unmap_loop region_edges; do
 	lddout=$(ldd "$B/tests/guest/$w" 2>&1)
 	if printf '%s\n' "$lddout" | grep -qE 'not a dynamic|statically'; then
 		pass "$w is static"
