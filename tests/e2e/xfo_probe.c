@@ -33,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xencall.h>
+#include <xen/xen.h>
+
 #include "libxfo.h"
 
 #define LOG_SIZE	(64u << 10)
@@ -650,6 +653,26 @@ out:
 /* ------------------------------------------------------------------------
  * eperm
  * ------------------------------------------------------------------------ */
+/*
+ * A domU's privcmd may block hypercalls itself (since XSA-441, unless
+ * loaded with unrestricted=1); its EPERM must not pass for Xen's. So
+ * first show that a hypercall any domain may make gets through.
+ */
+static void expect_hypercalls_reach_xen(void)
+{
+	xencall_handle *h = xencall_open(NULL, 0);
+	int ret = h ? xencall2(h, __HYPERVISOR_xen_version, 0, 0) : -1;
+
+	if (ret >= 0)
+		printf("PASS eperm_reaches_xen\n");
+	else
+		printf("FAIL eperm_reaches_xen: xen_version failed (%s); does "
+		       "privcmd block hypercalls? (load xen-privcmd with "
+		       "unrestricted=1)\n", strerror(errno));
+	if (h)
+		xencall_close(h);
+}
+
 static int cmd_eperm(int argc, char **argv)
 {
 	struct xfo_op_version v;
@@ -669,6 +692,7 @@ static int cmd_eperm(int argc, char **argv)
 		return 2;
 	if (assemble(BOUNCE_PROG, &bounce))
 		return 1;
+	expect_hypercalls_reach_xen();
 	x = open_xen();
 	if (!x) {
 		free(bounce.insns);

@@ -450,7 +450,7 @@ RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
 "${RUN[@]}" "$P" eperm >"$T/eperm" 2>"$T/eperm.err"
 rc=$?
 sed -n 's/^\(PASS\|FAIL\) /\1 probe_eperm_fake\//p' "$T/eperm"
-if [ $rc -ne 0 ] || [ "$(grep -c '^PASS eperm_' "$T/eperm")" != 8 ]; then
+if [ $rc -ne 0 ] || [ "$(grep -c '^PASS eperm_' "$T/eperm")" != 9 ]; then
 	fail probe_eperm_fake "status $rc: $(cat "$T/eperm") $(head -c 300 "$T/eperm.err")"
 else
 	pass probe_eperm_fake
