@@ -333,18 +333,20 @@ static int xfo_xs_state(u32 state)
 	return err;
 }
 
-static void xfo_backend_changed(struct xenbus_watch *watch, const char *path,
-				const char *token)
+/* Acts on dom0's backend-state. xfo.lock held. */
+static void xfo_backend_check(void)
 {
 	unsigned int be;
 	char *msg;
 
 	if (xenbus_scanf(XBT_NIL, xfo.xs_dir, "backend-state", "%u", &be) != 1)
 		return;
-
-	mutex_lock(&xfo.lock);
 	xfo.backend_state = be;
-	if (be == XenbusStateConnected && xfo.state == XenbusStateInitialised) {
+	/* Before state 3 is ours, an answer is not for these keys yet:
+	 * xfo_xs_publish() looks again once it is. */
+	if (xfo.state != XenbusStateInitialised)
+		return;
+	if (be == XenbusStateConnected) {
 		if (!xfo_xs_state(XenbusStateConnected)) {
 			xfo.flags |= XFO_GUEST_F_CONNECTED;
 			xfo.flags &= ~XFO_GUEST_F_REFUSED;
@@ -352,8 +354,7 @@ static void xfo_backend_changed(struct xenbus_watch *watch, const char *path,
 			xfo.backend_error[0] = '\0';
 			pr_info("connected: Xen resolves faults in published regions\n");
 		}
-	} else if (be == XenbusStateClosed && !(xfo.flags & XFO_GUEST_F_REFUSED) &&
-		   xfo.state == XenbusStateInitialised) {
+	} else if (be == XenbusStateClosed && !(xfo.flags & XFO_GUEST_F_REFUSED)) {
 		xfo.flags |= XFO_GUEST_F_REFUSED;
 		msg = xenbus_read(XBT_NIL, xfo.xs_dir, "backend-error", NULL);
 		if (!IS_ERR(msg)) {
@@ -363,6 +364,13 @@ static void xfo_backend_changed(struct xenbus_watch *watch, const char *path,
 		pr_warn("dom0 refused the pages (%s); faults stay with the guest\n",
 			xfo.backend_error[0] ? xfo.backend_error : "no reason given");
 	}
+}
+
+static void xfo_backend_changed(struct xenbus_watch *watch, const char *path,
+				const char *token)
+{
+	mutex_lock(&xfo.lock);
+	xfo_backend_check();
 	mutex_unlock(&xfo.lock);
 }
 
@@ -412,9 +420,17 @@ static void xfo_xs_publish(void)
 		return;
 	}
 	xfo.watching = true;
-	if (xfo_xs_state(XenbusStateInitialised))
+	/* State 3 and the look at an answer that came before it, in one
+	 * step against the watch. */
+	mutex_lock(&xfo.lock);
+	err = xfo_xs_state(XenbusStateInitialised);
+	if (!err) {
+		xfo.flags |= XFO_GUEST_F_PUBLISHED;
+		xfo_backend_check();
+	}
+	mutex_unlock(&xfo.lock);
+	if (err)
 		return;
-	xfo.flags |= XFO_GUEST_F_PUBLISHED;
 	pr_info("offered to dom0 in %s: table %llu, pool %llu, completions %llu, port %d\n",
 		xfo.xs_dir, xfo.table_frame, xfo.pool_frame, xfo.comp_frame,
 		xfo.evtchn);

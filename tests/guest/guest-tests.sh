@@ -4,15 +4,19 @@
 # workloads, checks that unload is refused while /dev/xfo is open, unloads,
 # reloads, and compares free memory with the baseline.
 #
-# Usage: guest-tests.sh [--module KO] [--bin DIR] [--answer none|refuse]
+# Usage: guest-tests.sh [--module KO] [--bin DIR] [--answer none|refuse|refuse-connect]
 #   --module   xfo_guest.ko (default: next to this script)
 #   --bin      where xfo-agent, libxfo_preload.so, touch_region,
 #              map_unmap_loop, region_edges and shim_workload are (default: this
 #              script's directory, then $PATH)
 #   --answer   what dom0 is expected to do with the handshake: none (no
 #              answer: state stays 3) or refuse (dom0 writes
-#              backend-state 6; the module records the error). Either way
-#              faults are the guest's (.fault) and everything must work.
+#              backend-state 6; the module records the error), or
+#              refuse-connect (refuse, then answer the reload with 4: the
+#              module connects; on a Xen without the resolver nothing is
+#              mapped, so faults stay the guest's and unload frees all).
+#              Either way faults are the guest's (.fault) and everything
+#              must work.
 # Prints "XFO-GUEST PASS name" or "XFO-GUEST FAIL name: why" per check
 # and "XFO-GUEST END failures=N" last; exits 1 when N > 0.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--module) ko=$2; shift 2 ;;
 	--bin) bin=$2; shift 2 ;;
 	--answer) answer=$2; shift 2 ;;
-	*) echo "usage: $0 [--module KO] [--bin DIR] [--answer none|refuse]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--module KO] [--bin DIR] [--answer none|refuse|refuse-connect]" >&2; exit 2 ;;
 	esac
 done
 PATH=$bin:$PATH
@@ -68,7 +72,7 @@ for k in version region-table-frame pool-ring-frame completion-ring-frame event-
 	[ -n "$(xs $k)" ] || fail "xenstore key $k" "missing"
 done
 [ "$(xs version)" = 0x00010000 ] || fail "xenstore version" "'$(xs version)', want 0x00010000"
-if [ "$answer" = refuse ]; then
+if [ "$answer" != none ]; then
 	n=0
 	while [ $n -lt 300 ] && ! xfo-agent status | grep -q 'dom0 refused'; do
 		sleep 0.1; n=$((n + 1))
@@ -137,7 +141,15 @@ fi
 
 # --- reload -------------------------------------------------------------------
 run "insmod again" insmod "$ko" && {
-	wait_state 3 10 && pass "xenstore: state 3 again" || fail "xenstore: state 3 again" "state '$(xs state)'"
+	if [ "$answer" = refuse-connect ]; then
+		if wait_state 4 30 && xfo-agent status | grep -q '^offload: *on'; then
+			pass "dom0's backend-state 4: state 4, connected"
+		else
+			fail "dom0's backend-state 4: state 4, connected" "state '$(xs state)': $(xfo-agent status | head -n 1)"
+		fi
+	else
+		wait_state 3 10 && pass "xenstore: state 3 again" || fail "xenstore: state 3 again" "state '$(xs state)'"
+	fi
 	run "touch_region 16 after reload" touch_region 16
 	run "rmmod again" rmmod xfo_guest
 }

@@ -34,7 +34,7 @@ done
 # xfo-agent, the shim and shim_workload need only libc, which the domU
 # image has for xfoctl and xfo_probe.
 cat >"$out/domu/run.sh" <<'RUN'
-sh /xfo/guest-tests.sh --answer refuse
+sh /xfo/guest-tests.sh --answer refuse-connect
 RUN
 cp tests/guest/lab/dom0-run.sh "$out/dom0/run.sh"
 

@@ -2,7 +2,8 @@
 # the dom0 payload as run.sh). Starts the PV domU whose payload is
 # tests/guest/guest-tests.sh and plays the part of a dom0 that refuses the
 # guest's first handshake (backend-state 6 and a backend-error), which
-# the module must record while it keeps working without offload.
+# the module must record while it keeps working without offload, and
+# answers the second one (after the module's reload) with 4.
 . /usr/lib/xfo-lab.sh
 
 lab_domu_start guest || { echo "XFO-LAB FAIL domu-create: xl create failed"; exit 1; }
@@ -19,6 +20,21 @@ id=$(xl domid guest)
 		fi
 		n=$((n + 1))
 		sleep 0.5
+	done
+	# The module's reload removes the old answer, then reaches 3 again,
+	# which is answered with 4. Nothing is mapped (this Xen has no
+	# resolver), which is why the guest's unload may free the pages all
+	# the same.
+	while [ $n -lt 1800 ] && xenstore-read /local/domain/$id/data/xfo/backend-state >/dev/null 2>&1; do
+		n=$((n + 1)); sleep 0.5
+	done
+	while [ $n -lt 1800 ]; do
+		if [ "$(xenstore-read /local/domain/$id/data/xfo/state 2>/dev/null)" = 3 ]; then
+			xenstore-write /local/domain/$id/data/xfo/backend-state 4
+			echo "dom0: answered the guest's second handshake with backend-state 4"
+			break
+		fi
+		n=$((n + 1)); sleep 0.5
 	done
 ) &
 lab_domu_wait guest "${XFO_GUEST_TIMEOUT:-900}"
