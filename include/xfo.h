@@ -282,8 +282,11 @@ struct xfo_region {
     uint32_t flags;           /* XFO_REGION_F_* */
 };                            /* 40 bytes */
 #define XFO_REGION_F_VALID  (1u << 0)
+/* Ids fit the 16 bits a completion carries; 0xffff is XFO_COMPLETION_RETURNED. */
+#define XFO_REGION_ID_MAX   0xfffeu
 
-/* One 4 KiB page. The guest bumps seq (odd while writing) around edits. */
+/* One 4 KiB page. The guest bumps seq (odd while writing) around edits;
+ * an entry counts only when its index is below nr and VALID is set. */
 struct xfo_region_table {
     uint32_t version;         /* XFO_INTERFACE_VERSION */
     uint32_t seq;
@@ -321,19 +324,26 @@ struct xfo_ring {
  * the watermark.
  * Completion entries: a page Xen installed, and in which region. Xen
  * produces, the guest consumes and from then on owns the page's mapping.
+ * Region XFO_COMPLETION_RETURNED hands back a frame Xen took from the pool
+ * but did not install; the guest frees it.
+ * Every PTE Xen installs has bit 9 set (Linux's _PAGE_SPECIAL, a bit PV
+ * guests own), as vmf_insert_pfn would make it: without it Linux would
+ * treat the frame as a normal page when it unmaps the region.
  */
 #define XFO_COMPLETION(frame, region) \
     (((uint64_t)(region) << 48) | ((uint64_t)(frame) & XFO_COMPLETION_FRAME))
 #define XFO_COMPLETION_FRAME        ((1ull << 48) - 1)
 #define XFO_COMPLETION_REGION(e)    ((uint32_t)((e) >> 48))
+#define XFO_COMPLETION_RETURNED     0xffffu
 
 /*
  * The handshake, in the guest's xenstore directory (like a xenbus device):
- *   XFO_XS_DIR/version               XFO_INTERFACE_VERSION, hex
+ *   XFO_XS_DIR/version               XFO_INTERFACE_VERSION, as 0x%08x
  *   XFO_XS_DIR/region-table-frame    frame of the region table page
  *   XFO_XS_DIR/pool-ring-frame       frame of the pool ring page
  *   XFO_XS_DIR/completion-ring-frame frame of the completion ring page
  *   XFO_XS_DIR/event-channel         port Xen notifies for refills
+ * (frames and the port in decimal)
  *   XFO_XS_DIR/state                 the guest's XenbusState number
  *   XFO_XS_DIR/backend-state         dom0's answer: 4 (Connected) once Xen
  *                                    maps the areas, 6 (Closed) if refused

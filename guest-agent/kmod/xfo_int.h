@@ -23,7 +23,7 @@
  * XFO_REGION_NONE cut to 16 bits: a frame Xen gives back unused. */
 #define XFO_ID_MIN          1
 #define XFO_ID_MAX          0xfffe
-#define XFO_COMP_RETURNED   0xffff
+#define XFO_COMP_RETURNED   XFO_COMPLETION_RETURNED
 
 #define XFO_DEFAULT_CLASSES (XFO_CLASS_BIT(XFO_CLASS_ZERO_FILL) | \
 			     XFO_CLASS_BIT(XFO_CLASS_FAULT_AROUND))
