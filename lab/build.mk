@@ -24,6 +24,8 @@ lab-userspace:
 	$(MAKE) --no-print-directory O=$(LAB_BUILD) SAN=0 \
 		$(LAB_BUILD)/tests/e2e/xfo_probe || \
 		echo "lab: note: $(LAB_BUILD)/tests/e2e/xfo_probe did not build; the lab goes without it"
+	$(MAKE) --no-print-directory O=$(LAB_BUILD) SAN=0 guest || \
+		echo "lab: note: the guest module and agent did not build; the domU goes without them"
 
 lab-boot: lab-userspace
 	lab/run-payload.sh --name lab-boot --build $(LAB_BUILD) \

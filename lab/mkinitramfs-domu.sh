@@ -41,6 +41,28 @@ for b in tests/e2e/xfo_probe xfoctl; do
 		log "note: $build/$b not built; the domU image goes without it"
 	fi
 done
+# The guest side of xfo (docs/guest.md), when built: any payload can then
+# insmod the module and run the agent and workloads.
+guest_ko=$XFO_ROOT/build/guest/kmod/xfo_guest.ko
+if [ -f "$guest_ko" ]; then
+	mkdir -p "$STAGE/lib/modules/$kver/extra"
+	cp "$guest_ko" "$STAGE/lib/modules/$kver/extra/"
+	"$LAB_SYSROOT/bin/busybox" depmod -b "$STAGE" "$kver" ||
+		die "busybox depmod for $kver failed"
+else
+	log "note: $guest_ko not built; the domU image goes without it"
+fi
+for b in guest-agent/xfo-agent tests/guest/touch_region \
+	 tests/guest/map_unmap_loop tests/guest/region_edges \
+	 tests/guest/shim_workload; do
+	if [ -f "$build/$b" ]; then
+		rootfs_bin "$build/$b" "/usr/bin/$(basename "$b")"
+	fi
+done
+if [ -f "$build/guest-agent/libxfo_preload.so" ]; then
+	rootfs_bin "$build/guest-agent/libxfo_preload.so" /usr/lib/xfo/libxfo_preload.so
+	install -m 0755 "$XFO_ROOT/tests/guest/guest-tests.sh" "$STAGE/usr/lib/xfo/"
+fi
 rootfs_lib libgcc_s.so.1
 install -m 0755 "$XFO_ROOT/lab/rootfs/init-domu" "$STAGE/init"
 [ -z "$payload" ] || cp -r "$payload"/. "$STAGE/xfo/"
