@@ -148,6 +148,15 @@ int xfo_xen__stats_reset(struct xfo_xen *x, uint16_t domid);
 int xfo_xen__trace_read(struct xfo_xen *x, uint16_t domid, void *buf,
 			size_t size, uint32_t *len, uint32_t *dropped);
 /*
+ * XFOOP_map_guest_areas: Xen maps the region table, pool ring and
+ * completion ring the guest areas->domid published (after the xenstore
+ * handshake, below) and notes its event channel. Padding is sent as zero
+ * whatever areas holds. XFOOP_unmap_guest_areas: Xen stops using them.
+ */
+int xfo_xen__map_guest_areas(struct xfo_xen *x,
+			     const struct xfo_op_guest_areas *areas);
+int xfo_xen__unmap_guest_areas(struct xfo_xen *x, uint16_t domid);
+/*
  * For tests that send malformed requests: copies size bytes at arg (NULL
  * and 0: a NULL argument) to a hypercall buffer, issues op cmd and copies
  * the buffer back. Returns what Xen returned. Pointers inside arg must be
@@ -167,5 +176,104 @@ const char *xfo_xen__op_name(unsigned int cmd);
  * "zero_fill" for XFO_CLASS_ZERO_FILL; NULL when out of range. */
 const char *xfo_bounce_reason_name(unsigned int reason);
 const char *xfo_class_name(unsigned int cls);
+
+/* ------------------------------------------------------------------------
+ * The guest handshake (lib/guest_handshake.c), dom0's side: the keys a
+ * guest's module publishes in /local/domain/<domid>/XFO_XS_DIR (xfo.h,
+ * docs/guest.md), read through libxenstore (link with -lxenstore) and
+ * checked, and dom0's answer in backend-state. Every value is the
+ * guest's, untrusted: exact syntax, ranges, no NUL bytes.
+ * ------------------------------------------------------------------------ */
+#define XFO_XB_INITIALISING	1	/* XenbusState numbers */
+#define XFO_XB_INITWAIT		2
+#define XFO_XB_INITIALISED	3
+#define XFO_XB_CONNECTED	4
+#define XFO_XB_CLOSING		5
+#define XFO_XB_CLOSED		6
+
+/* x86-64 machine frames: 52-bit physical addresses. */
+#define XFO_GUEST_FRAME_MAX	((1ull << 40) - 1)
+/* The last port of the FIFO event channel ABI. */
+#define XFO_GUEST_EVTCHN_MAX	((1u << 17) - 1)
+#define XFO_GUEST_ERR_LEN	256
+
+/* The keys, in the order xfo_guest__parse() takes their values. */
+enum xfo_guest_key {
+	XFO_GK_STATE,
+	XFO_GK_VERSION,
+	XFO_GK_TABLE,
+	XFO_GK_POOL,
+	XFO_GK_COMPLETION,
+	XFO_GK_EVTCHN,		/* the last of the guest's keys */
+	XFO_GK_BACKEND_STATE,	/* dom0's */
+	XFO_GK_BACKEND_ERROR,
+	XFO_GK_NR
+};
+
+struct xfo_guest_keys {
+	uint16_t domid;
+	uint32_t state;			/* XFO_XB_*, what the guest wrote */
+	uint32_t version;		/* the rest: valid from state 3 on */
+	uint64_t region_table_frame;
+	uint64_t pool_ring_frame;
+	uint64_t completion_ring_frame;
+	uint32_t evtchn;
+	int backend_state;		/* dom0's last answer; -1: none */
+	char backend_error[XFO_GUEST_ERR_LEN];	/* quoted printable */
+	/* The guest's keys as read, for xfo_guest__answer(). */
+	bool raw_present[XFO_GK_EVTCHN + 1];
+	char raw[XFO_GK_EVTCHN + 1][40];
+};
+
+/* "state" for XFO_GK_STATE; NULL when out of range. */
+const char *xfo_guest__key_name(unsigned int key);
+/* "Initialised" for 3; "Unknown" when out of range. */
+const char *xfo_guest__state_name(unsigned int state);
+
+/*
+ * Parses the values of the keys (val[key], NUL-terminated, NULL when the
+ * key is absent). Returns 0 and *k filled (in a state before 3 only state
+ * and dom0's keys), -ENOENT when state is missing, -EINVAL with a sentence
+ * naming the key and its value in err when a key is missing or malformed.
+ */
+int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
+		     struct xfo_guest_keys *k, char *err, size_t err_size);
+/* Whether Xen may be asked to map k: 0; -EAGAIN when the guest is not in
+ * state 3 (Initialised); -EPROTO when its interface major is not ours. */
+int xfo_guest__check(const struct xfo_guest_keys *k, char *err,
+		     size_t err_size);
+
+struct xfo_xs;
+
+int xfo_xs__open(struct xfo_xs **xs, char *err, size_t err_size);
+void xfo_xs__close(struct xfo_xs *xs);
+/* What the last failed call of xs meant. */
+const char *xfo_xs__errstr(const struct xfo_xs *xs);
+
+/*
+ * Reads domid's keys in one xenstore transaction and parses them. 0, or
+ * -ESRCH (no such domain in xenstore), -ENOENT (nothing published, or no
+ * state yet), -EINVAL (a malformed key: the guest is to be refused), or
+ * another negative errno from xenstore; xfo_xs__errstr() says which.
+ */
+int xfo_guest__read(struct xfo_xs *xs, uint16_t domid,
+		    struct xfo_guest_keys *k);
+/*
+ * xfo_guest__read() and xfo_guest__check() every 100 ms until the guest
+ * is ready (0), timeout_ms has passed (-EAGAIN, -ENOENT or -ESRCH as last
+ * read), a key is malformed (-EINVAL), the major differs (-EPROTO) or
+ * xenstore fails. Also returns -EAGAIN at once when the guest is in
+ * state 4 with dom0's backend-state 4: connected already.
+ */
+int xfo_guest__wait(struct xfo_xs *xs, uint16_t domid, unsigned int timeout_ms,
+		    struct xfo_guest_keys *k);
+/*
+ * dom0's answer: backend_state XFO_XB_CONNECTED (backend-error removed)
+ * or XFO_XB_CLOSED with error in backend-error, written in one
+ * transaction that first checks the guest's keys are still those k was
+ * read from: -ESTALE when they are not or are gone (nothing written).
+ */
+int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
+		      unsigned int backend_state, const char *error);
 
 #endif /* LIBXFO_H */

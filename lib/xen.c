@@ -82,6 +82,8 @@ static const struct {
 				    "register another domain's areas" },
 	[XFOOP_unload] = { "unload", "unload programs" },
 	[XFOOP_trace_read] = { "trace_read", "read trace buffers" },
+	[XFOOP_unmap_guest_areas] = { "unmap_guest_areas",
+				      "unmap another domain's areas" },
 };
 
 const char *xfo_xen__op_name(unsigned int cmd)
@@ -100,7 +102,9 @@ const char *xfo_xen__op_name(unsigned int cmd)
 #define OPS_ANY		0xffffffffu
 #define OPS_DOMAIN	(OP(XFOOP_attach) | OP(XFOOP_detach) | \
 			 OP(XFOOP_stats) | OP(XFOOP_stats_reset) | \
-			 OP(XFOOP_trace_read) | OP(XFOOP_map_guest_areas))
+			 OP(XFOOP_trace_read) | OP(XFOOP_map_guest_areas) | \
+			 OP(XFOOP_unmap_guest_areas))
+#define OPS_AREAS	(OP(XFOOP_map_guest_areas) | OP(XFOOP_unmap_guest_areas))
 
 static const struct {
 	uint32_t ops;
@@ -127,6 +131,22 @@ static const struct {
 	  "(xfo hooks PV page faults only)" },
 	{ OP(XFOOP_trace_read), ENOBUFS,
 	  "the buffer is too small for domain {dom}'s next trace record" },
+	{ OP(XFOOP_map_guest_areas), EEXIST, "domain {dom}'s areas are "
+	  "already mapped; disconnect it first" },
+	{ OP(XFOOP_unmap_guest_areas), ENOENT,
+	  "domain {dom} has no areas mapped" },
+	{ OP(XFOOP_map_guest_areas), EINVAL, "Xen refused domain {dom}'s "
+	  "areas: a frame that is not a page of the domain's it may share, "
+	  "an event channel the domain does not have, an interface version "
+	  "Xen does not speak, or nonzero padding" },
+	{ OP(XFOOP_map_guest_areas), EBUSY, "Xen refused domain {dom}'s "
+	  "areas: a frame is in use as something else (a page table, "
+	  "granted or shared)" },
+	{ OP(XFOOP_map_guest_areas), EACCES, "Xen refused domain {dom}'s "
+	  "areas: a frame is not the domain's" },
+	{ OPS_AREAS, EOPNOTSUPP, "this Xen does not implement the {op} "
+	  "operation (no resolver built), or domain {dom} is not a PV "
+	  "domain" },
 	{ OPS_ANY, EINVAL, "Xen refused the {op} request as malformed "
 	  "(nonzero padding, an unknown flag or a bad field)" },
 	{ OPS_ANY, EOPNOTSUPP,
@@ -755,4 +775,32 @@ out:
 	xfo_xen__buf_free(x, hbuf);
 	xfo_xen__buf_free(x, op);
 	return ret;
+}
+
+int xfo_xen__map_guest_areas(struct xfo_xen *x,
+			     const struct xfo_op_guest_areas *areas)
+{
+	struct xfo_op_guest_areas op;
+	int ret;
+
+	CHECK_HANDLE(x);
+	if (!areas)
+		return local_fail(x, -EINVAL, "no guest areas to map");
+	/* Field by field: the padding Xen sees is zero whatever the
+	 * caller's struct holds. */
+	memset(&op, 0, sizeof(op));
+	op.region_table_frame = areas->region_table_frame;
+	op.pool_ring_frame = areas->pool_ring_frame;
+	op.completion_ring_frame = areas->completion_ring_frame;
+	op.evtchn = areas->evtchn;
+	op.version = areas->version;
+	op.domid = areas->domid;
+	ret = call_copy(x, XFOOP_map_guest_areas, &op, sizeof(op), op.domid,
+			0);
+	return ret < 0 ? ret : 0;
+}
+
+int xfo_xen__unmap_guest_areas(struct xfo_xen *x, uint16_t domid)
+{
+	return domain_op(x, XFOOP_unmap_guest_areas, domid);
 }

@@ -169,6 +169,7 @@ static const size_t arg_sizes[] = {
 	[XFOOP_map_guest_areas] = sizeof(struct xfo_op_guest_areas),
 	[XFOOP_unload] = sizeof(struct xfo_op_unload),
 	[XFOOP_trace_read] = sizeof(struct xfo_op_trace),
+	[XFOOP_unmap_guest_areas] = sizeof(struct xfo_op_domain),
 };
 
 static void fake_load(struct fake *f, struct xfo_op_load *op)
@@ -618,6 +619,61 @@ static void test_raw(void)
 	check("version", ret == 0 && fk.cmd == XFOOP_version, "ret %d", ret);
 }
 
+static void test_guest_areas(void)
+{
+	const struct xfo_op_guest_areas *seen = (const void *)fk.arg;
+	const struct xfo_op_domain *dom = (const void *)fk.arg;
+	struct xfo_op_guest_areas ga;
+	int ret;
+
+	reset(0);
+	memset(&ga, 0x77, sizeof(ga));	/* padding the caller left dirty */
+	ga.region_table_frame = 0x123456789ull;
+	ga.pool_ring_frame = 2;
+	ga.completion_ring_frame = 3;
+	ga.evtchn = 9;
+	ga.version = XFO_INTERFACE_VERSION;
+	ga.domid = 12;
+	ret = xfo_xen__map_guest_areas(xen, &ga);
+	check("map_guest_areas", ret == 0 && fk.cmd == XFOOP_map_guest_areas &&
+	      seen->region_table_frame == 0x123456789ull &&
+	      seen->pool_ring_frame == 2 && seen->completion_ring_frame == 3 &&
+	      seen->evtchn == 9 && seen->version == XFO_INTERFACE_VERSION &&
+	      seen->domid == 12, "ret %d, cmd %u, domid %u", ret, fk.cmd,
+	      seen->domid);
+	check("map_guest_areas_pad_zero", !seen->pad[0] && !seen->pad[1] &&
+	      !seen->pad[2], "pad %x %x %x", seen->pad[0], seen->pad[1],
+	      seen->pad[2]);
+	check_clean("map_guest_areas");
+
+	reset(-EEXIST);
+	ret = xfo_xen__map_guest_areas(xen, &ga);
+	check("map_guest_areas_exists_message", ret == -EEXIST &&
+	      !strcmp(xfo_xen__errstr(xen), "domain 12's areas are already "
+		      "mapped; disconnect it first (EEXIST)"), "ret %d, '%s'",
+	      ret, xfo_xen__errstr(xen));
+	check_clean("map_guest_areas_exists");
+
+	reset(0);
+	ret = xfo_xen__map_guest_areas(xen, NULL);
+	check("map_guest_areas_null", ret == -EINVAL && !fk.calls,
+	      "ret %d, %u calls", ret, fk.calls);
+
+	reset(0);
+	ret = xfo_xen__unmap_guest_areas(xen, 12);
+	check("unmap_guest_areas", ret == 0 &&
+	      fk.cmd == XFOOP_unmap_guest_areas && dom->domid == 12 &&
+	      !dom->pad[0] && !dom->pad[1] && !dom->pad[2], "ret %d, cmd %u",
+	      ret, fk.cmd);
+	check_clean("unmap_guest_areas");
+
+	reset(-ENOENT);
+	ret = xfo_xen__unmap_guest_areas(xen, 12);
+	check("unmap_guest_areas_message", ret == -ENOENT &&
+	      !strcmp(xfo_xen__errstr(xen), "domain 12 has no areas mapped "
+		      "(ENOENT)"), "ret %d, '%s'", ret, xfo_xen__errstr(xen));
+}
+
 static void strerror_case(const char *name, unsigned int cmd, int err,
 			  const char *want)
 {
@@ -652,9 +708,30 @@ static void test_messages(void)
 	strerror_case("msg_einval_padding", XFOOP_stats, -EINVAL,
 		      "Xen refused the stats request as malformed (nonzero "
 		      "padding, an unknown flag or a bad field) (EINVAL)");
-	strerror_case("msg_eopnotsupp", XFOOP_map_guest_areas, -EOPNOTSUPP,
-		      "this Xen does not implement the map_guest_areas "
-		      "operation (EOPNOTSUPP)");
+	strerror_case("msg_eopnotsupp", XFOOP_stats, -EOPNOTSUPP,
+		      "this Xen does not implement the stats operation "
+		      "(EOPNOTSUPP)");
+	strerror_case("msg_map_eopnotsupp", XFOOP_map_guest_areas,
+		      -EOPNOTSUPP, "this Xen does not implement the "
+		      "map_guest_areas operation (no resolver built), or "
+		      "domain 3 is not a PV domain (EOPNOTSUPP)");
+	strerror_case("msg_map_eexist", XFOOP_map_guest_areas, -EEXIST,
+		      "domain 3's areas are already mapped; disconnect it "
+		      "first (EEXIST)");
+	strerror_case("msg_map_esrch", XFOOP_map_guest_areas, -ESRCH,
+		      "no domain 3 (ESRCH)");
+	strerror_case("msg_map_eperm", XFOOP_map_guest_areas, -EPERM,
+		      "only the control domain may register another "
+		      "domain's areas (EPERM)");
+	strerror_case("msg_unmap_enoent", XFOOP_unmap_guest_areas, -ENOENT,
+		      "domain 3 has no areas mapped (ENOENT)");
+	strerror_case("msg_unmap_eperm", XFOOP_unmap_guest_areas, -EPERM,
+		      "only the control domain may unmap another domain's "
+		      "areas (EPERM)");
+	strerror_case("msg_unmap_einval", XFOOP_unmap_guest_areas, -EINVAL,
+		      "Xen refused the unmap_guest_areas request as "
+		      "malformed (nonzero padding, an unknown flag or a bad "
+		      "field) (EINVAL)");
 	strerror_case("msg_attach_not_pv", XFOOP_attach, -EOPNOTSUPP,
 		      "domain 3 is not a PV domain (xfo hooks PV page faults "
 		      "only) (EOPNOTSUPP)");
@@ -691,7 +768,9 @@ static void test_names(void)
 	      !strcmp(xfo_class_name(2), "fault_around") &&
 	      !xfo_class_name(3), "wrong names");
 	check("names_op", !strcmp(xfo_xen__op_name(XFOOP_trace_read),
-				  "trace_read") && !xfo_xen__op_name(9),
+				  "trace_read") &&
+	      !strcmp(xfo_xen__op_name(XFOOP_unmap_guest_areas),
+		      "unmap_guest_areas") && !xfo_xen__op_name(10),
 	      "wrong names");
 }
 
@@ -727,6 +806,7 @@ int main(void)
 	test_stats();
 	test_trace();
 	test_raw();
+	test_guest_areas();
 	test_messages();
 	test_names();
 	test_open();
