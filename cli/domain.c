@@ -31,6 +31,8 @@ static int do_detach(int argc, char **argv);
 static int do_stats(int argc, char **argv);
 static int do_reset(int argc, char **argv);
 static int do_trace(int argc, char **argv);
+static int do_connect(int argc, char **argv);
+static int do_disconnect(int argc, char **argv);
 
 static const struct cmd domain_cmds[] = {
 	{ "attach", do_attach, NULL },
@@ -38,6 +40,8 @@ static const struct cmd domain_cmds[] = {
 	{ "stats", do_stats, NULL },
 	{ "reset", do_reset, NULL },
 	{ "trace", do_trace, NULL },
+	{ "connect", do_connect, NULL },
+	{ "disconnect", do_disconnect, NULL },
 	{ "help", do_help, NULL },
 	{ NULL, NULL, NULL },
 };
@@ -57,6 +61,8 @@ static int do_help(int argc, char **argv)
 		"       %s domain stats  DOMID [--watch [SECONDS]] [--count N]\n"
 		"       %s domain reset  DOMID\n"
 		"       %s domain trace  DOMID\n"
+		"       %s domain connect DOMID [--wait SECONDS]\n"
+		"       %s domain disconnect DOMID\n"
 		"       %s domain help\n"
 		"\n"
 		"  DOMID is a domain ID, 0..%u. FILE is an ELF policy object or,\n"
@@ -84,6 +90,20 @@ static int do_help(int argc, char **argv)
 		"  trace   takes the records out of the domain's trace buffer and\n"
 		"          prints them in hex and ASCII, with the number of records\n"
 		"          lost to a full buffer.\n"
+		"  connect answers the guest's handshake (docs/guest.md): reads\n"
+		"          the keys its module published in\n"
+		"          /local/domain/DOMID/" XFO_XS_DIR ", checks them (state 3,\n"
+		"          Initialised; the interface's major version; frames and\n"
+		"          event channel are numbers), asks Xen to map the areas\n"
+		"          (XFOOP_map_guest_areas) and writes backend-state 4\n"
+		"          (Connected); when the keys are malformed or Xen refuses,\n"
+		"          backend-state 6 (Closed) and the reason in\n"
+		"          backend-error, and the status is 1.\n"
+		"          -w, --wait SECONDS  wait this long for the guest to\n"
+		"                             reach state 3 (default: not at all)\n"
+		"  disconnect  asks Xen to stop using the domain's areas\n"
+		"          (XFOOP_unmap_guest_areas) and, when dom0 had answered 4,\n"
+		"          writes backend-state 6.\n"
 		"\n"
 		"JSON (-j) of stats: {\"domid\", \"prog_id\" (0: none), \"prog_name\",\n"
 		"  \"faults_seen\", \"prog_runs\", \"prog_errors\", \"prog_insns\",\n"
@@ -96,12 +116,18 @@ static int do_help(int argc, char **argv)
 		"  \"file\", \"insns\", \"replaced_prog_id\" (0: none),\n"
 		"  \"replaced_unloaded\"}. detach: {\"domid\", \"prog_id\",\n"
 		"  \"prog_name\", \"unloaded\"}. trace: {\"domid\", \"records\":\n"
-		"  [{\"len\", \"data\" (hex)}], \"dropped\"}. Errors: {\"error\"}.\n"
+		"  [{\"len\", \"data\" (hex)}], \"dropped\"}. connect: {\"domid\",\n"
+		"  \"connected\", \"already_connected\", \"version\",\n"
+		"  \"region_table_frame\", \"pool_ring_frame\",\n"
+		"  \"completion_ring_frame\", \"event_channel\", \"backend_state\",\n"
+		"  \"guest_state\"}; refused: {\"domid\", \"connected\": false,\n"
+		"  \"backend_state\": 6, \"backend_error\", \"error\"}. disconnect:\n"
+		"  {\"domid\", \"unmapped\", \"backend_state\"}. Errors: {\"error\"}.\n"
 		"\n"
 		"  These commands need the control domain (dom0), root and a Xen\n"
 		"  built with xfo; otherwise they fail with status 1 saying which.\n",
 		bin_name, bin_name, bin_name, bin_name, bin_name, bin_name,
-		XFOCTL_DOMID_MAX);
+		bin_name, bin_name, XFOCTL_DOMID_MAX);
 }
 
 /* ------------------------------------------------------------------------
@@ -114,6 +140,7 @@ enum {
 	OPT_NO_LOCAL_VERIFY,
 	OPT_WATCH,
 	OPT_COUNT,
+	OPT_WAIT,
 };
 
 #define MAX_POS		3
@@ -129,6 +156,7 @@ struct domain_args {
 	bool watch;
 	uint64_t interval_ms;
 	uint64_t count;
+	const char *wait;
 };
 
 /* Returns 0, -1 after printing the help, or a usage error's status. */
@@ -173,6 +201,9 @@ static int parse_args(int argc, char **argv, const struct opt *opts,
 			break;
 		case OPT_WATCH:
 			a->watch = true;
+			break;
+		case OPT_WAIT:
+			a->wait = arg;
 			break;
 		case OPT_COUNT:
 			if (parse_u64(arg, COUNT_MAX, &a->count) || !a->count)
@@ -823,6 +854,304 @@ static int do_trace(int argc, char **argv)
 	if (json_output)
 		jsonw_end_object(json_wtr);
 	free(buf);
+	xfo_xen__close(x);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * connect, disconnect: dom0's side of the guest handshake
+ * ------------------------------------------------------------------------ */
+static const struct opt connect_opts[] = {
+	{ "wait", 'w', true, OPT_WAIT },
+	{ NULL, 0, false, 0 },
+};
+
+/* How long connect looks for the guest's move to Connected. */
+#define CONNECTED_LOOK_MS	3000
+
+static struct xfo_xs *xs_connect(int *code)
+{
+	struct xfo_xs *xs = NULL;
+	char err[256] = "";
+
+	if (xfo_xs__open(&xs, err, sizeof(err))) {
+		*code = p_err(XFOCTL_FAIL, "%s", err);
+		return NULL;
+	}
+	return xs;
+}
+
+static void json_keys(const struct xfo_guest_keys *k)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "0x%08x", k->version);
+	jsonw_string_field(json_wtr, "version", v);
+	jsonw_uint_field(json_wtr, "region_table_frame", k->region_table_frame);
+	jsonw_uint_field(json_wtr, "pool_ring_frame", k->pool_ring_frame);
+	jsonw_uint_field(json_wtr, "completion_ring_frame",
+			 k->completion_ring_frame);
+	jsonw_uint_field(json_wtr, "event_channel", k->evtchn);
+}
+
+/*
+ * Refuses the guest: backend-error and backend-state 6, then the error
+ * (status 1). what says what was refused, reason why; both end up in
+ * the message, reason alone in backend-error.
+ */
+static int refuse(struct xfo_xs *xs, const struct xfo_guest_keys *k,
+		  const char *what, const char *reason)
+{
+	char note[XFO_GUEST_ERR_LEN + 64] = "";
+	int ret;
+
+	ret = xfo_guest__answer(xs, k, XFO_XB_CLOSED, reason);
+	p_debug("backend-state 6 for domain %u (%s): %d", k->domid, reason,
+		ret);
+	if (ret)
+		snprintf(note, sizeof(note), "; the refusal was not written: "
+			 "%s", xfo_xs__errstr(xs));
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "domid", k->domid);
+		jsonw_bool_field(json_wtr, "connected", false);
+		if (ret) {
+			jsonw_name(json_wtr, "backend_state");
+			jsonw_null(json_wtr);
+		} else {
+			jsonw_uint_field(json_wtr, "backend_state",
+					 XFO_XB_CLOSED);
+		}
+		jsonw_string_field(json_wtr, "backend_error", reason);
+	}
+	ret = p_err(XFOCTL_FAIL, "%s%s%s", what, reason, note);
+	if (json_output)
+		jsonw_end_object(json_wtr);
+	return ret;
+}
+
+/* After backend-state 4: the guest's own state, looked at for a moment. */
+static uint32_t guest_state_after(struct xfo_xs *xs, uint16_t domid,
+				  uint32_t state)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000L };
+	struct xfo_guest_keys k;
+	unsigned int ms;
+
+	for (ms = 0; ms <= CONNECTED_LOOK_MS; ms += 100) {
+		if (!xfo_guest__read(xs, domid, &k)) {
+			state = k.state;
+			if (state == XFO_XB_CONNECTED)
+				break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return state;
+}
+
+static int do_connect(int argc, char **argv)
+{
+	struct xfo_op_guest_areas areas;
+	struct xfo_guest_keys k;
+	struct xfo_xen *x = NULL;
+	struct xfo_xs *xs = NULL;
+	struct domain_args a;
+	uint64_t wait_ms = 0;
+	char reason[XFO_GUEST_ERR_LEN], waited[64] = "";
+	uint32_t gstate;
+	int ret;
+
+	ret = parse_args(argc, argv, connect_opts, "connect", 1, &a);
+	if (ret)
+		return ret < 0 ? XFOCTL_OK : ret;
+	if (a.wait && parse_seconds(a.wait, &wait_ms))
+		return p_usage(HELP_CMD, "--wait: '%s' is not a number of "
+			       "seconds in 0.001..%llu", a.wait,
+			       WATCH_MS_MAX / 1000);
+	if (wait_ms)
+		snprintf(waited, sizeof(waited), " (waited %llu.%03llu s)",
+			 (unsigned long long)wait_ms / 1000,
+			 (unsigned long long)wait_ms % 1000);
+
+	x = xen_connect(&ret);
+	if (!x)
+		return ret;
+	xs = xs_connect(&ret);
+	if (!xs)
+		goto out;
+
+	ret = xfo_guest__wait(xs, a.domid, (unsigned int)wait_ms, &k);
+	p_debug("domain %u's keys: %d, state %u, backend-state %d", a.domid,
+		ret, k.state, k.backend_state);
+	if (ret == -EAGAIN && k.state == XFO_XB_CONNECTED &&
+	    k.backend_state == XFO_XB_CONNECTED) {
+		if (json_output) {
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "domid", a.domid);
+			jsonw_bool_field(json_wtr, "connected", true);
+			jsonw_bool_field(json_wtr, "already_connected", true);
+			json_keys(&k);
+			jsonw_uint_field(json_wtr, "backend_state",
+					 XFO_XB_CONNECTED);
+			jsonw_uint_field(json_wtr, "guest_state", k.state);
+			jsonw_end_object(json_wtr);
+		} else {
+			printf("domain %u is connected already (state 4, "
+			       "backend-state 4): nothing done\n", a.domid);
+		}
+		ret = XFOCTL_OK;
+		goto out;
+	}
+	if (ret == -EINVAL || ret == -EPROTO) {
+		/* The guest's fault: it is told, and keeps working without
+		 * offload. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		ret = refuse(xs, &k, "refused domain's keys: ", reason);
+		goto out;
+	}
+	if (ret == -EAGAIN) {
+		ret = p_err(XFOCTL_FAIL, "domain %u is not ready for the "
+			    "handshake: %s%s", a.domid, xfo_xs__errstr(xs),
+			    waited);
+		goto out;
+	}
+	if (ret) {
+		ret = p_err(XFOCTL_FAIL, "%s%s", xfo_xs__errstr(xs),
+			    ret == -ENOENT || ret == -ESRCH ? waited : "");
+		goto out;
+	}
+
+	memset(&areas, 0, sizeof(areas));
+	areas.region_table_frame = k.region_table_frame;
+	areas.pool_ring_frame = k.pool_ring_frame;
+	areas.completion_ring_frame = k.completion_ring_frame;
+	areas.evtchn = k.evtchn;
+	areas.version = k.version;
+	areas.domid = a.domid;
+	ret = xfo_xen__map_guest_areas(x, &areas);
+	p_debug("XFOOP_map_guest_areas domain %u (table %llu, pool %llu, "
+		"completions %llu, port %u, version 0x%08x): %d", a.domid,
+		(unsigned long long)k.region_table_frame,
+		(unsigned long long)k.pool_ring_frame,
+		(unsigned long long)k.completion_ring_frame, k.evtchn,
+		k.version, ret);
+	if (ret) {
+		snprintf(reason, sizeof(reason), "%s", xfo_xen__errstr(x));
+		ret = refuse(xs, &k, "", reason);
+		goto out;
+	}
+
+	ret = xfo_guest__answer(xs, &k, XFO_XB_CONNECTED, NULL);
+	p_debug("backend-state 4 for domain %u: %d", a.domid, ret);
+	if (ret) {
+		/* Nobody to tell that the areas are in use: let them go. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		if (xfo_xen__unmap_guest_areas(x, a.domid))
+			ret = p_err(XFOCTL_FAIL, "%s; and Xen keeps the areas "
+				    "mapped: %s", reason, xfo_xen__errstr(x));
+		else
+			ret = p_err(XFOCTL_FAIL, "%s; the areas were unmapped "
+				    "again", reason);
+		goto out;
+	}
+	gstate = guest_state_after(xs, a.domid, k.state);
+
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "domid", a.domid);
+		jsonw_bool_field(json_wtr, "connected", true);
+		jsonw_bool_field(json_wtr, "already_connected", false);
+		json_keys(&k);
+		jsonw_uint_field(json_wtr, "backend_state", XFO_XB_CONNECTED);
+		jsonw_uint_field(json_wtr, "guest_state", gstate);
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("connected domain %u: region table frame %llu, pool "
+		       "ring frame %llu, completion ring frame %llu, event "
+		       "channel %u, interface %u.%u\n", a.domid,
+		       (unsigned long long)k.region_table_frame,
+		       (unsigned long long)k.pool_ring_frame,
+		       (unsigned long long)k.completion_ring_frame, k.evtchn,
+		       XFO_INTERFACE_MAJOR(k.version),
+		       XFO_INTERFACE_MINOR(k.version));
+		if (gstate == XFO_XB_CONNECTED)
+			printf("the guest is in state 4 (Connected)\n");
+		else
+			printf("the guest is in state %u (%s), not yet 4 "
+			       "(Connected), after %u s\n", gstate,
+			       xfo_guest__state_name(gstate),
+			       CONNECTED_LOOK_MS / 1000);
+	}
+	ret = XFOCTL_OK;
+out:
+	xfo_xs__close(xs);
+	xfo_xen__close(x);
+	return ret;
+}
+
+static int do_disconnect(int argc, char **argv)
+{
+	struct xfo_guest_keys k;
+	struct xfo_xs *xs = NULL;
+	struct domain_args a;
+	struct xfo_xen *x;
+	char warn[XFO_GUEST_ERR_LEN + 64] = "";
+	bool answered = false;
+	int ret;
+
+	ret = parse_args(argc, argv, no_opts, "disconnect", 1, &a);
+	if (ret)
+		return ret < 0 ? XFOCTL_OK : ret;
+	x = xen_connect(&ret);
+	if (!x)
+		return ret;
+	ret = xfo_xen__unmap_guest_areas(x, a.domid);
+	p_debug("XFOOP_unmap_guest_areas domain %u: %d", a.domid, ret);
+	if (ret) {
+		ret = p_err(XFOCTL_FAIL, "%s", xfo_xen__errstr(x));
+		goto out;
+	}
+
+	/* Tell the guest, when dom0 had told it Connected. Xen let go of
+	 * the areas whatever happens here. */
+	if (xfo_xs__open(&xs, warn, sizeof(warn))) {
+		xs = NULL;
+	} else {
+		ret = xfo_guest__read(xs, a.domid, &k);
+		if ((!ret || ret == -EINVAL) &&
+		    k.backend_state == XFO_XB_CONNECTED) {
+			if (xfo_guest__answer(xs, &k, XFO_XB_CLOSED,
+					      "dom0 disconnected the areas"))
+				snprintf(warn, sizeof(warn), "backend-state "
+					 "not written: %s", xfo_xs__errstr(xs));
+			else
+				answered = true;
+		}
+	}
+
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "domid", a.domid);
+		jsonw_bool_field(json_wtr, "unmapped", true);
+		if (answered) {
+			jsonw_uint_field(json_wtr, "backend_state",
+					 XFO_XB_CLOSED);
+		} else {
+			jsonw_name(json_wtr, "backend_state");
+			jsonw_null(json_wtr);
+		}
+		if (warn[0])
+			jsonw_string_field(json_wtr, "warning", warn);
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("Xen stopped using domain %u's areas%s\n", a.domid,
+		       answered ? "; backend-state 6 written" : "");
+		if (warn[0])
+			p_info("warning: %s", warn);
+	}
+	ret = XFOCTL_OK;
+out:
+	xfo_xs__close(xs);
 	xfo_xen__close(x);
 	return ret;
 }

@@ -12,7 +12,13 @@
  *                      a text view of it goes to the same name + ".txt"
  *   XFO_FAKE_XEN_MODE  "noprivcmd": xencall_open fails (ENOENT);
  *                      "enosys": Xen has no xfo hypercall; "eperm": not
- *                      the control domain; "v2": interface 2.0
+ *                      the control domain; "v2": interface 2.0;
+ *                      "noresolver": the guest-area ops are -EOPNOTSUPP
+ *
+ * XFOOP_map_guest_areas checks what Xen would with nothing to look at:
+ * padding, a real domain id, the interface major, frames nonzero, below
+ * 2^40 and distinct, a port; -EEXIST when mapped already. The text view
+ * lists "areas DOMID TABLE POOL COMPLETIONS PORT VERSION" per mapping.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -42,7 +48,7 @@ EXPORT void xencall_free_buffer(xencall_handle *xcall, void *p);
 
 #define NR_PROGS	16
 #define NR_DOMS		2
-#define STATE_MAGIC	0x78666f31u
+#define STATE_MAGIC	0x78666f32u
 
 struct fake_prog {
 	uint32_t id;		/* 0: free slot */
@@ -55,6 +61,8 @@ struct fake_dom {
 	uint32_t reads;		/* stats reads since the last reset */
 	bool reset;
 	bool traced;		/* trace records taken */
+	bool mapped;		/* XFOOP_map_guest_areas */
+	struct xfo_op_guest_areas areas;
 };
 
 struct fake_state {
@@ -122,6 +130,16 @@ static void save_state(const xencall_handle *h)
 	for (i = 0; i < NR_DOMS; i++)
 		if (h->st.doms[i].prog_id)
 			fprintf(f, "dom %u prog %u\n", i, h->st.doms[i].prog_id);
+	for (i = 0; i < NR_DOMS; i++) {
+		const struct xfo_op_guest_areas *a = &h->st.doms[i].areas;
+
+		if (h->st.doms[i].mapped)
+			fprintf(f, "areas %u %llu %llu %llu %u 0x%08x\n", i,
+				(unsigned long long)a->region_table_frame,
+				(unsigned long long)a->pool_ring_frame,
+				(unsigned long long)a->completion_ring_frame,
+				a->evtchn, a->version);
+	}
 	fclose(f);
 }
 
@@ -276,12 +294,44 @@ static int op_trace(xencall_handle *h, struct xfo_op_trace *op)
 	return 0;
 }
 
+static int op_map(xencall_handle *h, struct xfo_op_guest_areas *a)
+{
+	const uint64_t max = (1ull << 40) - 1;
+
+	if (a->pad[0] || a->pad[1] || a->pad[2] || a->domid >= 0x7ff0)
+		return -EINVAL;
+	if (a->domid >= NR_DOMS)
+		return -ESRCH;
+	if (XFO_INTERFACE_MAJOR(a->version) !=
+	    XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION))
+		return -EINVAL;
+	if (!a->region_table_frame || !a->pool_ring_frame ||
+	    !a->completion_ring_frame || a->region_table_frame > max ||
+	    a->pool_ring_frame > max || a->completion_ring_frame > max ||
+	    a->region_table_frame == a->pool_ring_frame ||
+	    a->region_table_frame == a->completion_ring_frame ||
+	    a->pool_ring_frame == a->completion_ring_frame || !a->evtchn)
+		return -EINVAL;
+	/* A frame "the domain does not own", for the refusal's tests. */
+	if (a->region_table_frame == 666)
+		return -EINVAL;
+	if (h->st.doms[a->domid].mapped)
+		return -EEXIST;
+	h->st.doms[a->domid].mapped = true;
+	h->st.doms[a->domid].areas = *a;
+	return 0;
+}
+
 static int do_op(xencall_handle *h, unsigned int cmd, void *arg)
 {
 	if (mode_is(h, "enosys"))
 		return -ENOSYS;
-	if (mode_is(h, "eperm") && cmd != XFOOP_map_guest_areas)
+	/* A guest may unmap its own areas; the rest is dom0's. */
+	if (mode_is(h, "eperm") && cmd != XFOOP_unmap_guest_areas)
 		return -EPERM;
+	if (mode_is(h, "noresolver") && (cmd == XFOOP_map_guest_areas ||
+					 cmd == XFOOP_unmap_guest_areas))
+		return -EOPNOTSUPP;
 	switch (cmd) {
 	case XFOOP_version: {
 		struct xfo_op_version *v = arg;
@@ -365,7 +415,22 @@ static int do_op(xencall_handle *h, unsigned int cmd, void *arg)
 		return op_trace(h, t);
 	}
 	case XFOOP_map_guest_areas:
-		return -EOPNOTSUPP;
+		return op_map(h, arg);
+	case XFOOP_unmap_guest_areas: {
+		struct xfo_op_domain *d = arg;
+
+		if (d->pad[0] || d->pad[1] || d->pad[2] ||
+		    d->domid >= 0x7ff0)
+			return -EINVAL;
+		if (d->domid >= NR_DOMS)
+			return -ESRCH;
+		if (!h->st.doms[d->domid].mapped)
+			return -ENOENT;
+		h->st.doms[d->domid].mapped = false;
+		memset(&h->st.doms[d->domid].areas, 0,
+		       sizeof(h->st.doms[d->domid].areas));
+		return 0;
+	}
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -196,7 +196,7 @@ tj help_xen_json 0 'help~xen version' -- xen help
 # Usage errors: status 2, before anything is opened
 # ------------------------------------------------------------------------
 t usage_domain_missing_command 2 '' "missing command.*|Try 'xfoctl domain help'" -- domain
-t usage_domain_unknown_command 2 '' "unknown command 'frob'; expected one of: attach, detach, stats, reset, trace, help" -- domain frob
+t usage_domain_unknown_command 2 '' "unknown command 'frob'; expected one of: attach, detach, stats, reset, trace, connect, disconnect, help" -- domain frob
 t usage_xen_unknown_command 2 '' "unknown command 'frob'; expected one of: version, help" -- xen frob
 t usage_xen_version_arg 2 '' "'xen version' takes no arguments, got 'now'" -- xen version now
 for c in attach detach stats reset trace; do
@@ -450,7 +450,7 @@ RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
 "${RUN[@]}" "$P" eperm >"$T/eperm" 2>"$T/eperm.err"
 rc=$?
 sed -n 's/^\(PASS\|FAIL\) /\1 probe_eperm_fake\//p' "$T/eperm"
-if [ $rc -ne 0 ] || [ "$(grep -c '^PASS eperm_' "$T/eperm")" != 9 ]; then
+if [ $rc -ne 0 ] || [ "$(grep -c '^PASS eperm_' "$T/eperm")" != 10 ]; then
 	fail probe_eperm_fake "status $rc: $(cat "$T/eperm") $(head -c 300 "$T/eperm.err")"
 else
 	pass probe_eperm_fake
