@@ -6,6 +6,9 @@
 #   fake_xencall.so  offline: a fake libxencall and xfo hypercall that
 #               cli-xen.sh preloads into xfoctl and xfo_probe; built
 #               without sanitizers (the suite tells ASan it comes first)
+#   handshake_test   offline: lib/guest_handshake.c's parsing and checks
+#   fake_xenstore.so offline: a fake libxenstore for xfoctl domain
+#               connect/disconnect (tests/suites/guest-handshake.sh)
 # Both are linked dynamically, like xfoctl: the lab copies them with the
 # libraries ldd names into dom0's initramfs.
 
@@ -29,5 +32,16 @@ $(FAKE_XENCALL): $(FAKE_XENCALL_SRCS) include/xfo.h core/xfo_core.h \
 		-Iinclude -Icore -D_GNU_SOURCE -Wl,--no-undefined -o $@ \
 		$(FAKE_XENCALL_SRCS)
 
+HANDSHAKE_TEST := $(O)/tests/e2e/handshake_test
+FAKE_XENSTORE  := $(O)/tests/e2e/fake_xenstore.so
+
+$(HANDSHAKE_TEST): $(O)/tests/e2e/handshake_test.o $(LIBXFO) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
+
+$(FAKE_XENSTORE): tests/e2e/fake_xenstore.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -fvisibility=hidden -O2 -std=gnu11 $(WARN) \
+		-D_GNU_SOURCE -Wl,--no-undefined -o $@ $<
+
 BINS      += $(XFO_PROBE)
-TEST_BINS += $(XEN_TEST) $(FAKE_XENCALL)
+TEST_BINS += $(XEN_TEST) $(FAKE_XENCALL) $(HANDSHAKE_TEST) $(FAKE_XENSTORE)
