@@ -959,6 +959,7 @@ static int do_connect(int argc, char **argv)
 	uint64_t wait_ms = 0;
 	char reason[XFO_GUEST_ERR_LEN], waited[64] = "";
 	uint32_t gstate;
+	bool again;
 	int ret;
 
 	ret = parse_args(argc, argv, connect_opts, "connect", 1, &a);
@@ -983,25 +984,14 @@ static int do_connect(int argc, char **argv)
 	ret = xfo_guest__wait(xs, a.domid, (unsigned int)wait_ms, &k);
 	p_debug("domain %u's keys: %d, state %u, backend-state %d", a.domid,
 		ret, k.state, k.backend_state);
-	if (ret == -EAGAIN && k.state == XFO_XB_CONNECTED &&
-	    k.backend_state == XFO_XB_CONNECTED) {
-		if (json_output) {
-			jsonw_start_object(json_wtr);
-			jsonw_uint_field(json_wtr, "domid", a.domid);
-			jsonw_bool_field(json_wtr, "connected", true);
-			jsonw_bool_field(json_wtr, "already_connected", true);
-			json_keys(&k);
-			jsonw_uint_field(json_wtr, "backend_state",
-					 XFO_XB_CONNECTED);
-			jsonw_uint_field(json_wtr, "guest_state", k.state);
-			jsonw_end_object(json_wtr);
-		} else {
-			printf("domain %u is connected already (state 4, "
-			       "backend-state 4): nothing done\n", a.domid);
-		}
-		ret = XFOCTL_OK;
-		goto out;
-	}
+	/* Connected in the guest's and dom0's keys: Xen says whether its
+	 * areas are mapped (-EEXIST), as a guest can write both keys. */
+	again = ret == -EAGAIN && k.state == XFO_XB_CONNECTED &&
+		k.backend_state == XFO_XB_CONNECTED &&
+		XFO_INTERFACE_MAJOR(k.version) ==
+		XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION);
+	if (again)
+		ret = 0;
 	if (ret == -EINVAL || ret == -EPROTO) {
 		/* The guest's fault: it is told, and keeps working without
 		 * offload. */
@@ -1035,6 +1025,32 @@ static int do_connect(int argc, char **argv)
 		(unsigned long long)k.pool_ring_frame,
 		(unsigned long long)k.completion_ring_frame, k.evtchn,
 		k.version, ret);
+	if (again && ret == -EEXIST) {
+		if (json_output) {
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "domid", a.domid);
+			jsonw_bool_field(json_wtr, "connected", true);
+			jsonw_bool_field(json_wtr, "already_connected", true);
+			json_keys(&k);
+			jsonw_uint_field(json_wtr, "backend_state",
+					 XFO_XB_CONNECTED);
+			jsonw_uint_field(json_wtr, "guest_state", k.state);
+			jsonw_end_object(json_wtr);
+		} else {
+			printf("domain %u is connected already (state 4, "
+			       "backend-state 4, Xen has its areas): nothing "
+			       "done\n", a.domid);
+		}
+		ret = XFOCTL_OK;
+		goto out;
+	}
+	if (again && ret) {
+		/* The guest stays in state 4: a refusal would not reach it. */
+		ret = p_err(XFOCTL_FAIL, "domain %u says it is connected, but "
+			    "Xen does not have its areas and refuses them: %s",
+			    a.domid, xfo_xen__errstr(x));
+		goto out;
+	}
 	if (ret) {
 		snprintf(reason, sizeof(reason), "%s", xfo_xen__errstr(x));
 		ret = refuse(xs, &k, "", reason);

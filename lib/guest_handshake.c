@@ -574,8 +574,8 @@ int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 				      val[XFO_GK_STATE] ? val[XFO_GK_STATE] :
 				      "gone");
 		else if (ret == -ENOENT || ret == -ESRCH)
-			ret = xs_fail(xs, -ESTALE, "domain %u's keys are gone "
-				      "(%s)", k->domid, xs->err);
+			ret = xs_fail(xs, -ESTALE, "domain %u's keys are gone",
+				      k->domid);
 		free_raw(val);
 		/* The error first: the guest reads it when it sees 6. */
 		dir_path(path, sizeof(path), k->domid, "backend-error");

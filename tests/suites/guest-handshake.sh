@@ -158,7 +158,7 @@ grep -q '^the guest is in state 4 (Connected)$' "$T/out" && pass connect_guest_c
 store_is connect_backend_state backend-state 4
 store_is connect_no_backend_error backend-error ''
 areas_are connect_xen_mapped 'areas 1 1001 1002 1003 9 0x00010000'
-t connect_already 0 '^domain 1 is connected already \(state 4, backend-state 4\): nothing done$' '' -- domain connect 1
+t connect_already 0 '^domain 1 is connected already \(state 4, backend-state 4, Xen has its areas\): nothing done$' '' -- domain connect 1
 x -j domain connect 1
 jv connect_already_json domid=1 connected=true already_connected=true version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4
 areas_are connect_already_mapped_once 'areas 1 1001 1002 1003 9 0x00010000'
@@ -175,6 +175,19 @@ t disconnect_no_domain 1 '' 'no domain 5 \(ESRCH\)' -- domain disconnect 5
 # Connected in the guest's eyes but dom0 said 6: it must offer again.
 t connect_state4_after_disconnect 1 '' "^Error: domain 1 is not ready for the handshake: domain 1's state is 4 \(Connected\), not 3 \(Initialised\)$" -- domain connect 1
 areas_are connect_state4_nothing_mapped ''
+
+# A guest that writes Connected for both sides: Xen decides.
+key backend-state 4
+t connect_forged_maps 0 '^connected domain 1: region table frame 1001' '' -- domain connect 1
+areas_are connect_forged_mapped 'areas 1 1001 1002 1003 9 0x00010000'
+x domain disconnect 1
+key state 4
+key backend-state 4
+XMODE=noresolver
+t connect_forged_refused 1 '' "^Error: domain 1 says it is connected, but Xen does not have its areas and refuses them: this Xen does not implement" -- domain connect 1
+store_is connect_forged_no_answer backend-state 4
+XMODE=""
+key backend-state 6
 
 # The guest offers again (its module reloaded): JSON this time.
 key state 3
