@@ -45,3 +45,9 @@ $(FAKE_XENSTORE): tests/e2e/fake_xenstore.c
 
 BINS      += $(XFO_PROBE)
 TEST_BINS += $(XEN_TEST) $(FAKE_XENCALL) $(HANDSHAKE_TEST) $(FAKE_XENSTORE)
+
+# The end-to-end test of the guest side in the QEMU lab (issue 4); `make
+# test` runs it too, as tests/suites/guest-e2e.once.sh.
+.PHONY: guest-e2e
+guest-e2e:
+	tests/suites/guest-e2e.once.sh build/rel
