@@ -8,8 +8,12 @@
 #     pristine tree, and that tree builds too (the build is redone only when
 #     the patch changed: its sha256 is the cache key);
 #   - the core Xen compiles is byte for byte core/ and include/xfo.h;
-#   - the hook sits right before the injection in do_page_fault(), and
-#     xfo.c follows Xen's coding style where a script can tell.
+#   - every prefix of the series builds (each patch on top of the ones
+#     before it; redone only when the series changed);
+#   - the hook sits right before the injection in do_page_fault(), the
+#     resolver installs PTEs through mod_l1_entry() under the L1's page
+#     lock, and xfo.c, xen/xfo.h and pv/xfo.c follow Xen's coding style
+#     where a script can tell.
 # Needs the network once, to fetch Xen's source package (scripts/deps.sh
 # adds the deb-src entry); later runs reuse build/xen/src.
 # Usage: tests/suites/xen-patch.once.sh BUILD_DIR
@@ -96,13 +100,14 @@ fi
 nm "$B/xen-syms" >"$work/xen-syms.nm" 2>/dev/null
 missing=
 for sym in do_xfo_op xfo_do_page_fault xfo_domain_destroy xfo_verify \
-	   xfo_vm_run xfo_helper_proto; do
+	   xfo_vm_run xfo_helper_proto xfo_arch_l1_get xfo_arch_l1_install \
+	   xfo_arch_pool_get pv_l1e_install pv_l1e_remove; do
 	grep -q " [Tt] $sym\$" "$work/xen-syms.nm" || missing="$missing $sym"
 done
 if [ -z "$missing" ]; then
-	pass "xen-syms has the hypercall, the hook, the verifier and the interpreter"
+	pass "xen-syms has the hypercall, the hook, the resolver, the verifier and the interpreter"
 else
-	fail "xen-syms has the hypercall, the hook, the verifier and the interpreter" \
+	fail "xen-syms has the hypercall, the hook, the resolver, the verifier and the interpreter" \
 		"missing:$missing"
 fi
 
@@ -139,8 +144,25 @@ else
 		"not found in $tree/arch/x86/traps.c"
 fi
 
+# The resolver's only way into a guest L1 table: pv_l1e_install() and
+# pv_l1e_remove() in mm.c, which call mod_l1_entry() (the validation and
+# reference counting of mmu_update), called from pv/xfo.c between
+# page_lock() and page_unlock() of the L1 (xfo_arch_l1_lock/unlock).
+mmc="$tree/arch/x86/mm.c" pvx="$tree/arch/x86/pv/xfo.c"
+if [ -f "$pvx" ] &&
+   awk '/^int pv_l1e_install\(/,/^}/' "$mmc" | grep -q 'mod_l1_entry(' &&
+   awk '/^int pv_l1e_remove\(/,/^}/' "$mmc" | grep -q 'mod_l1_entry(' &&
+   awk '/^bool xfo_arch_l1_lock\(/,/^}/' "$pvx" | grep -q 'page_lock(l1->page)' &&
+   ! grep -qE 'l1e_write|write_atomic|UPDATE_ENTRY|paging_write_guest_entry' "$pvx" &&
+   ! grep -qE 'l1e_write|UPDATE_ENTRY|paging_write_guest_entry' "$tree/common/xfo.c"; then
+	pass "resolver writes PTEs only through mod_l1_entry() under the L1's page lock"
+else
+	fail "resolver writes PTEs only through mod_l1_entry() under the L1's page lock" \
+		"pv_l1e_install/remove or xfo_arch_l1_lock changed, or a direct PTE write in pv/xfo.c or xfo.c"
+fi
+
 style=
-for f in "$tree/common/xfo.c" "$tree/include/xen/xfo.h"; do
+for f in "$tree/common/xfo.c" "$tree/include/xen/xfo.h" "$tree/arch/x86/pv/xfo.c"; do
 	n=$(basename "$f")
 	grep -qP '\t' "$f" && style="$style $n:tabs"
 	grep -qE ' +$' "$f" && style="$style $n:trailing-space"
@@ -149,9 +171,52 @@ for f in "$tree/common/xfo.c" "$tree/include/xen/xfo.h"; do
 	grep -qE '\<(if|while|for|switch) \([^ ]' "$f" && style="$style $n:cond-spacing"
 done
 if [ -z "$style" ]; then
-	pass "xfo.c and xen/xfo.h follow CODING_STYLE (tabs, spacing, width)"
+	pass "xfo.c, xen/xfo.h and pv/xfo.c follow CODING_STYLE (tabs, spacing, width)"
 else
-	fail "xfo.c and xen/xfo.h follow CODING_STYLE (tabs, spacing, width)" "$style"
+	fail "xfo.c, xen/xfo.h and pv/xfo.c follow CODING_STYLE (tabs, spacing, width)" "$style"
+fi
+
+# --- every prefix of the series builds ---------------------------------------
+# One tree, the patches applied one at a time with a build after each (from
+# 0001 on: before it there is no CONFIG_XFO). Incremental, so about one full
+# build plus a little per patch; redone only when the series changed.
+tree="$work/prefixes"
+series=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' hypervisor-patch/series)
+key="$(cd hypervisor-patch && cat $series | sha256sum | cut -d' ' -f1) $version $(gcc -dumpfullversion 2>/dev/null)"
+if [ -f "$tree/.xfo-prefixes" ] && [ "$(cat "$tree/.xfo-prefixes")" = "$key" ]; then
+	pass "each patch builds on the ones before it (reused: this series, sha256 ${key%% *}, built before)"
+else
+	start=$SECONDS
+	built= broken=
+	rm -rf "$tree"
+	if $xb unpack "$tree" debian >"$log" 2>&1; then
+		for p in $series; do
+			if ! (cd "$tree" && patch -p1 -s --batch --forward \
+					<"$OLDPWD/hypervisor-patch/$p") >>"$log" 2>&1; then
+				broken="$p (does not apply)"
+				break
+			fi
+			if [ -z "$built" ]; then
+				$xb sync-core "$tree" >>"$log" 2>&1 &&
+					$xb configure "$tree" >>"$log" 2>&1 ||
+					{ broken="$p (configure)"; break; }
+			fi
+			if ! $xb compile "$tree" >>"$log" 2>&1; then
+				broken="$p"
+				break
+			fi
+			built="$built ${p%%-*}"
+		done
+	else
+		broken="unpack"
+	fi
+	if [ -z "$broken" ]; then
+		echo "$key" >"$tree/.xfo-prefixes"
+		pass "each patch builds on the ones before it:$built ($((SECONDS - start)) s)"
+	else
+		cat "$log"
+		fail "each patch builds on the ones before it" "built:$built; broken at $broken: $(why)"
+	fi
 fi
 
 # --- the single patch --------------------------------------------------------
