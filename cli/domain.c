@@ -1160,7 +1160,7 @@ static int do_disconnect(int argc, char **argv)
 			jsonw_string_field(json_wtr, "warning", warn);
 		jsonw_end_object(json_wtr);
 	} else {
-		printf("Xen stopped using domain %u's areas%s\n", a.domid,
+		printf("Xen no longer uses domain %u's areas%s\n", a.domid,
 		       answered ? "; backend-state 6 written" : "");
 		if (warn[0])
 			p_info("warning: %s", warn);

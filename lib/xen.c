@@ -104,7 +104,6 @@ const char *xfo_xen__op_name(unsigned int cmd)
 			 OP(XFOOP_stats) | OP(XFOOP_stats_reset) | \
 			 OP(XFOOP_trace_read) | OP(XFOOP_map_guest_areas) | \
 			 OP(XFOOP_unmap_guest_areas))
-#define OPS_AREAS	(OP(XFOOP_map_guest_areas) | OP(XFOOP_unmap_guest_areas))
 
 static const struct {
 	uint32_t ops;
@@ -133,20 +132,16 @@ static const struct {
 	  "the buffer is too small for domain {dom}'s next trace record" },
 	{ OP(XFOOP_map_guest_areas), EEXIST, "domain {dom}'s areas are "
 	  "already mapped; disconnect it first" },
-	{ OP(XFOOP_unmap_guest_areas), ENOENT,
-	  "domain {dom} has no areas mapped" },
 	{ OP(XFOOP_map_guest_areas), EINVAL, "Xen refused domain {dom}'s "
-	  "areas: a frame that is not a page of the domain's it may share, "
-	  "an event channel the domain does not have, an interface version "
-	  "Xen does not speak, or nonzero padding" },
-	{ OP(XFOOP_map_guest_areas), EBUSY, "Xen refused domain {dom}'s "
-	  "areas: a frame is in use as something else (a page table, "
-	  "granted or shared)" },
-	{ OP(XFOOP_map_guest_areas), EACCES, "Xen refused domain {dom}'s "
-	  "areas: a frame is not the domain's" },
-	{ OPS_AREAS, EOPNOTSUPP, "this Xen does not implement the {op} "
-	  "operation (no resolver built), or domain {dom} is not a PV "
-	  "domain" },
+	  "areas (its console says why): a frame that is not the domain's "
+	  "ordinary writable page or is given twice, a port that is not its "
+	  "unbound or interdomain channel, bad ring headers or version, or "
+	  "padding" },
+	{ OP(XFOOP_map_guest_areas), EOPNOTSUPP, "this Xen does not "
+	  "implement the map_guest_areas operation (no resolver built), or "
+	  "domain {dom} is not a 64-bit PV domain" },
+	{ OP(XFOOP_unmap_guest_areas), EOPNOTSUPP, "this Xen does not "
+	  "implement the unmap_guest_areas operation (no resolver built)" },
 	{ OPS_ANY, EINVAL, "Xen refused the {op} request as malformed "
 	  "(nonzero padding, an unknown flag or a bad field)" },
 	{ OPS_ANY, EOPNOTSUPP,

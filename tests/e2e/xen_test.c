@@ -667,11 +667,11 @@ static void test_guest_areas(void)
 	      ret, fk.cmd);
 	check_clean("unmap_guest_areas");
 
-	reset(-ENOENT);
+	reset(-ESRCH);
 	ret = xfo_xen__unmap_guest_areas(xen, 12);
-	check("unmap_guest_areas_message", ret == -ENOENT &&
-	      !strcmp(xfo_xen__errstr(xen), "domain 12 has no areas mapped "
-		      "(ENOENT)"), "ret %d, '%s'", ret, xfo_xen__errstr(xen));
+	check("unmap_guest_areas_message", ret == -ESRCH &&
+	      !strcmp(xfo_xen__errstr(xen), "no domain 12 (ESRCH)"),
+	      "ret %d, '%s'", ret, xfo_xen__errstr(xen));
 }
 
 static void strerror_case(const char *name, unsigned int cmd, int err,
@@ -714,8 +714,17 @@ static void test_messages(void)
 	strerror_case("msg_map_eopnotsupp", XFOOP_map_guest_areas,
 		      -EOPNOTSUPP, "this Xen does not implement the "
 		      "map_guest_areas operation (no resolver built), or "
-		      "domain 3 is not a PV domain (EOPNOTSUPP)");
-	strerror_case("msg_map_eexist", XFOOP_map_guest_areas, -EEXIST,
+		      "domain 3 is not a 64-bit PV domain (EOPNOTSUPP)");
+	strerror_case("msg_unmap_eopnotsupp", XFOOP_unmap_guest_areas,
+		      -EOPNOTSUPP, "this Xen does not implement the "
+		      "unmap_guest_areas operation (no resolver built) "
+		      "(EOPNOTSUPP)");
+	strerror_case("msg_map_einval", XFOOP_map_guest_areas, -EINVAL,
+		      "Xen refused domain 3's areas (its console says why): a "
+		      "frame that is not the domain's ordinary writable page "
+		      "or is given twice, a port that is not its unbound or "
+		      "interdomain channel, bad ring headers or version, or "
+		      "padding (EINVAL)");	strerror_case("msg_map_eexist", XFOOP_map_guest_areas, -EEXIST,
 		      "domain 3's areas are already mapped; disconnect it "
 		      "first (EEXIST)");
 	strerror_case("msg_map_esrch", XFOOP_map_guest_areas, -ESRCH,
@@ -723,8 +732,8 @@ static void test_messages(void)
 	strerror_case("msg_map_eperm", XFOOP_map_guest_areas, -EPERM,
 		      "only the control domain may register another "
 		      "domain's areas (EPERM)");
-	strerror_case("msg_unmap_enoent", XFOOP_unmap_guest_areas, -ENOENT,
-		      "domain 3 has no areas mapped (ENOENT)");
+	strerror_case("msg_unmap_esrch", XFOOP_unmap_guest_areas, -ESRCH,
+		      "no domain 3 (ESRCH)");
 	strerror_case("msg_unmap_eperm", XFOOP_unmap_guest_areas, -EPERM,
 		      "only the control domain may unmap another domain's "
 		      "areas (EPERM)");
