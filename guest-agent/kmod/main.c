@@ -190,6 +190,7 @@ static vm_fault_t xfo_vm_fault(struct vm_fault *vmf)
 	atomic64_inc(&r->nr_pages);
 	atomic64_inc(&xfo.pages_mapped);
 	atomic64_inc(&xfo.faults_mapped);
+	xfo_pool_kick();
 	return ret;
 }
 

@@ -270,12 +270,24 @@ void xfo_drain_completions(void)
 	xfo.comp_cons = cons;
 }
 
-static void xfo_work_fn(struct work_struct *work)
+/*
+ * A fault that reached the guest in a region usually means the pool ran
+ * dry. Refill right here: on a domU with one vCPU the refill work would
+ * only run once the faulting task yields, after many more bounces.
+ */
+void xfo_pool_kick(void)
 {
+	if (!xfo.pool)
+		return;
 	mutex_lock(&xfo.lock);
 	xfo_drain_completions();
 	xfo_pool_refill();
 	mutex_unlock(&xfo.lock);
+}
+
+static void xfo_work_fn(struct work_struct *work)
+{
+	xfo_pool_kick();
 	queue_delayed_work(system_wq, &xfo.work, msecs_to_jiffies(xfo.refill_ms));
 }
 

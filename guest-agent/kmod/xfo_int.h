@@ -94,6 +94,7 @@ int xfo_xen_init(void);
 void xfo_xen_start(void);
 void xfo_xen_exit(void);
 void xfo_drain_completions(void);
+void xfo_pool_kick(void);
 void xfo_table_publish(struct xfo_kregion *r);
 void xfo_table_unpublish(struct xfo_kregion *r);
 void xfo_table_update(struct xfo_kregion *r);
