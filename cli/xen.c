@@ -40,7 +40,7 @@ static int do_help(int argc, char **argv)
 		"           version).\n"
 		"\n"
 		"  Talking to Xen needs a Xen domain with /dev/xen/privcmd, root,\n"
-		"  and for every operation but map_guest_areas the control domain\n"
+		"  and for every operation but unmap_guest_areas the control domain\n"
 		"  (dom0). Otherwise, or when Xen has no xfo hypercall, the command\n"
 		"  fails with status 1 and says which.\n",
 		bin_name, bin_name, XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION),
