@@ -61,10 +61,7 @@ struct xfo_runner {
 	size_t trace_len;
 	bool fixed_time;		/* time_ns() returns time_ns */
 	uint64_t time_ns;
-	struct xfo_vm vm;		/* set up once, for every run */
 };
-
-static xfo_helper_call_t runner_call_helper;
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -170,15 +167,6 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 		goto nomem;
 	memset(r->stack, 0, r->stack_size);
 
-	r->vm = (struct xfo_vm){
-		.insns = r->insns,
-		.insn_cnt = r->insn_cnt,
-		.stack_size = r->stack_size,
-		.stack = r->stack,
-		.call_helper = runner_call_helper,
-		.opaque = r,
-		.insn_limit = RUNNER_INSN_LIMIT,
-	};
 	*runnerp = r;
 	return 0;
 
@@ -226,15 +214,6 @@ static struct runner_map *handle_map(struct xfo_runner *r, uint64_t handle)
 	return &r->maps[handle];
 }
 
-static inline void copy_value(void *dst, const void *src, uint32_t size)
-{
-	/* The usual value is one u64: copy it inline, not through libc. */
-	if (size == sizeof(uint64_t))
-		memcpy(dst, src, sizeof(uint64_t));
-	else
-		memcpy(dst, src, size);
-}
-
 static uint64_t helper_map_copy(struct xfo_runner *r, const uint64_t a[5],
 				bool write)
 {
@@ -261,9 +240,9 @@ static uint64_t helper_map_copy(struct xfo_runner *r, const uint64_t a[5],
 
 	value = m->data + (size_t)key * m->def.value_size;
 	if (write)
-		copy_value(value, buf, size);
+		memcpy(value, buf, size);
 	else
-		copy_value(buf, value, size);
+		memcpy(buf, value, size);
 	return 0;
 }
 
@@ -281,11 +260,7 @@ static uint64_t helper_map_add(struct xfo_runner *r, const uint64_t a[5])
 	return __atomic_add_fetch(value, a[2], __ATOMIC_RELAXED);
 }
 
-/*
- * time_ns and trace stay out of line, so that runner_call_helper() needs
- * no stack frame on its way to the common helpers.
- */
-static __attribute__((noinline)) uint64_t helper_time_ns(void)
+static uint64_t helper_time_ns(void)
 {
 	struct timespec ts;
 
@@ -294,8 +269,7 @@ static __attribute__((noinline)) uint64_t helper_time_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static __attribute__((noinline)) uint64_t helper_trace(struct xfo_runner *r,
-							const uint64_t a[5])
+static uint64_t helper_trace(struct xfo_runner *r, const uint64_t a[5])
 {
 	uint32_t size = (uint32_t)a[1];
 	const uint8_t *buf = stack_buf(r, a[0], size);
@@ -342,32 +316,44 @@ static uint64_t runner_call_helper(void *opaque, uint32_t id,
 int xfo_runner__run(struct xfo_runner *r, const struct xfo_fault_ctx *ctx,
 		    bool checked, uint64_t *verdict, struct xfo_vm_result *res)
 {
-	struct xfo_vm_region ctx_region;
-	struct xfo_vm vm;
+	struct xfo_vm_region ctx_region = {
+		.start = (uint64_t)(uintptr_t)ctx,
+		.len = sizeof(*ctx),
+		.flags = XFO_VM_READ,
+	};
+	struct xfo_vm_result local_res;
+	struct xfo_vm vm = {
+		.insns = r->insns,
+		.insn_cnt = r->insn_cnt,
+		.stack_size = r->stack_size,
+		.stack = r->stack,
+		.call_helper = runner_call_helper,
+		.opaque = r,
+		.insn_limit = RUNNER_INSN_LIMIT,
+		.regions = ctx ? &ctx_region : NULL,
+		.region_cnt = ctx ? 1 : 0,
+	};
+	uint64_t r0 = 0;
+	int ret;
 
-	/* Both interpreters set every field of res and *verdict. */
-	if (!checked)
-		return xfo_vm_run(&r->vm, (uint64_t)(uintptr_t)ctx, 0, verdict,
-				  res);
-
+	if (!res)
+		res = &local_res;
+	memset(res, 0, sizeof(*res));
 	/*
 	 * Unverified code may read stack it never wrote: give it zeroes, so
 	 * its runs are repeatable. Verified code cannot (the verifier tracks
 	 * initialisation), and skipping the clear keeps runs as cheap as Xen's.
 	 */
-	memset(r->stack, 0, r->stack_size);
-	vm = r->vm;
-	if (ctx) {
-		ctx_region = (struct xfo_vm_region){
-			.start = (uint64_t)(uintptr_t)ctx,
-			.len = sizeof(*ctx),
-			.flags = XFO_VM_READ,
-		};
-		vm.regions = &ctx_region;
-		vm.region_cnt = 1;
-	}
-	return xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0, verdict,
-				  res);
+	if (checked)
+		memset(r->stack, 0, r->stack_size);
+	if (checked)
+		ret = xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0,
+					 &r0, res);
+	else
+		ret = xfo_vm_run(&vm, (uint64_t)(uintptr_t)ctx, 0, &r0, res);
+	if (verdict)
+		*verdict = r0;
+	return ret;
 }
 
 void *xfo_runner__map_value(struct xfo_runner *r, uint32_t map, uint32_t key)
