@@ -164,33 +164,10 @@ static int parse_args(int argc, char **argv, const struct opt *opts,
 	return 0;
 }
 
-static int open_object(const struct policy_args *a, struct xfo_object **obj)
-{
-	char err[256] = "";
-	int ret;
-
-	if (a->raw)
-		ret = xfo_object__open_raw(a->file, obj, err, sizeof(err));
-	else
-		ret = xfo_object__open_file(a->file, obj, err, sizeof(err));
-	if (ret) {
-		*obj = NULL;
-		/* libxfo's messages already name the file. */
-		if (err[0])
-			return p_err(XFOCTL_FAIL, "%s", err);
-		return p_err(XFOCTL_FAIL, "cannot open '%s': %s", a->file,
-			     errno_name(ret));
-	}
-	p_debug("opened '%s' (%s): %u programs, %u maps", a->file,
-		a->raw ? "raw" : "ELF", xfo_object__prog_cnt(*obj),
-		xfo_object__map_cnt(*obj));
-	return 0;
-}
-
 /*
  * The programs to work on: the one --prog names, or all of them (one only
  * when single). Returns a malloc'd array of *cnt programs, or NULL after
- * reporting why.
+ * reporting why, with *code the exit status.
  */
 static const struct xfo_program **select_progs(const struct xfo_object *obj,
 					       const struct policy_args *a,
@@ -198,47 +175,53 @@ static const struct xfo_program **select_progs(const struct xfo_object *obj,
 					       int *code)
 {
 	uint32_t n = xfo_object__prog_cnt(obj), i;
-	const struct xfo_program **progs;
-	char names[512] = "";
-	size_t len = 0;
+	const struct xfo_program **progs, *one = NULL;
 
-	for (i = 0; i < n && len < sizeof(names); i++)
-		len += (size_t)snprintf(names + len, sizeof(names) - len,
-					"%s%s", i ? ", " : "",
-					xfo_program__name(xfo_object__prog(obj,
-									   i)));
-	*code = XFOCTL_FAIL;
-	if (n == 0) {
-		p_err(XFOCTL_FAIL, "'%s' holds no programs", a->file);
-		return NULL;
+	if (single || a->prog || n <= 1) {
+		one = pick_prog(obj, a->file, a->prog, HELP_CMD, code);
+		if (!one)
+			return NULL;
+		n = 1;
 	}
 	progs = calloc(n, sizeof(*progs));
 	if (!progs) {
-		p_err(XFOCTL_FAIL, "out of memory");
-		return NULL;
-	}
-	if (a->prog) {
-		progs[0] = xfo_object__find_prog(obj, a->prog);
-		if (!progs[0]) {
-			p_err(XFOCTL_FAIL, "no program '%s' in '%s'; it has: "
-			      "%s", a->prog, a->file, names);
-			free(progs);
-			return NULL;
-		}
-		*cnt = 1;
-		return progs;
-	}
-	if (single && n > 1) {
-		p_usage(HELP_CMD, "'%s' has %u programs, pick one with --prog: "
-			"%s", a->file, n, names);
-		*code = XFOCTL_USAGE;
-		free(progs);
+		*code = p_err(XFOCTL_FAIL, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
-		progs[i] = xfo_object__prog(obj, i);
+		progs[i] = one ? one : xfo_object__prog(obj, i);
 	*cnt = n;
 	return progs;
+}
+
+/*
+ * What every command starts with: parses the arguments, opens FILE and
+ * selects its programs. Returns 0; -1 after printing the help; or the
+ * exit status after reporting why, with nothing left open.
+ */
+static int open_progs(int argc, char **argv, const struct opt *opts,
+		      const char *cmd, bool single, struct policy_args *a,
+		      struct xfo_object **obj,
+		      const struct xfo_program ***progs, uint32_t *cnt)
+{
+	int ret;
+
+	ret = parse_args(argc, argv, opts, cmd, a);
+	if (ret)
+		return ret;
+	ret = open_object(a->file, a->raw, obj);
+	if (ret)
+		return ret;
+	p_debug("opened '%s' (%s): %u programs, %u maps", a->file,
+		a->raw ? "raw" : "ELF", xfo_object__prog_cnt(*obj),
+		xfo_object__map_cnt(*obj));
+	*progs = select_progs(*obj, a, single, cnt, &ret);
+	if (!*progs) {
+		xfo_object__close(*obj);
+		*obj = NULL;
+		return ret;
+	}
+	return 0;
 }
 
 static const char *prog_section(const struct xfo_program *prog)
@@ -326,15 +309,10 @@ static int do_verify(int argc, char **argv)
 	char *log = NULL;
 	int ret;
 
-	ret = parse_args(argc, argv, verify_opts, "verify", &a);
+	ret = open_progs(argc, argv, verify_opts, "verify", false, &a, &obj,
+			 &progs, &cnt);
 	if (ret)
 		return ret < 0 ? XFOCTL_OK : ret;
-	ret = open_object(&a, &obj);
-	if (ret)
-		return ret;
-	progs = select_progs(obj, &a, false, &cnt, &ret);
-	if (!progs)
-		goto out;
 
 	level = a.verbose ? XFO_LOG_VERBOSE : XFO_LOG_ERRORS;
 	log_size = a.verbose ? LOG_SIZE_VERBOSE : LOG_SIZE_ERRORS;
@@ -524,15 +502,10 @@ static int do_dump(int argc, char **argv)
 	uint32_t cnt = 0, i;
 	int ret;
 
-	ret = parse_args(argc, argv, dump_opts, "dump", &a);
+	ret = open_progs(argc, argv, dump_opts, "dump", false, &a, &obj,
+			 &progs, &cnt);
 	if (ret)
 		return ret < 0 ? XFOCTL_OK : ret;
-	ret = open_object(&a, &obj);
-	if (ret)
-		return ret;
-	progs = select_progs(obj, &a, false, &cnt, &ret);
-	if (!progs)
-		goto out;
 
 	if (json_output) {
 		jsonw_start_object(json_wtr);
@@ -552,11 +525,9 @@ static int do_dump(int argc, char **argv)
 	dump_maps(obj);
 	if (json_output)
 		jsonw_end_object(json_wtr);
-	ret = XFOCTL_OK;
 	free(progs);
-out:
 	xfo_object__close(obj);
-	return ret;
+	return XFOCTL_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -774,15 +745,10 @@ static int do_run(int argc, char **argv)
 	uint32_t cnt = 0;
 	int ret, vret, rc = 0;
 
-	ret = parse_args(argc, argv, run_opts, "run", &a);
+	ret = open_progs(argc, argv, run_opts, "run", true, &a, &obj,
+			 &progs, &cnt);
 	if (ret)
 		return ret < 0 ? XFOCTL_OK : ret;
-	ret = open_object(&a, &obj);
-	if (ret)
-		return ret;
-	progs = select_progs(obj, &a, true, &cnt, &ret);
-	if (!progs)
-		goto out;
 	name = xfo_program__name(progs[0]);
 	xfo_program__core(progs[0], &core);
 

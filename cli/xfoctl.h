@@ -132,6 +132,24 @@ int do_xen(int argc, char **argv);
 int do_version(int argc, char **argv);
 
 /* ------------------------------------------------------------------------
+ * Policy objects (cli/object.c), for the policy and domain objects.
+ * ------------------------------------------------------------------------ */
+struct xfo_object;
+struct xfo_program;
+
+/* Opens FILE: an ELF policy object or, with raw, bytecode of one program.
+ * 0, or the exit status after reporting why (*obj is then NULL). */
+int open_object(const char *file, bool raw, struct xfo_object **obj);
+/*
+ * The program of obj (opened from file) that name picks or, without name,
+ * its only one; several are a usage error pointing at help_cmd. NULL
+ * after reporting why, with *code the exit status.
+ */
+const struct xfo_program *pick_prog(const struct xfo_object *obj,
+				    const char *file, const char *name,
+				    const char *help_cmd, int *code);
+
+/* ------------------------------------------------------------------------
  * Talking to Xen (cli/xen.c), for the domain and xen objects.
  * ------------------------------------------------------------------------ */
 struct xfo_xen;
