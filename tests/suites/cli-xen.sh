@@ -24,20 +24,9 @@ MULTI=$B/tests/cli/multi.bpf.o
 REFUSED=$B/tests/cli/refused.bpf.o
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+. tests/cli/lib.sh
 
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
-
-if [ -x "$B/tests/e2e/xen_test" ]; then
-	"$B/tests/e2e/xen_test" >"$T/unit" 2>"$T/unit.err"
-	rc=$?
-	cat "$T/unit"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$T/unit"; then
-		fail xen_test "exited $rc without a FAIL line: $(head -c 300 "$T/unit.err")"
-	fi
-else
-	fail xen_test "$B/tests/e2e/xen_test is not built"
-fi
+run_unit xen_test "$B/tests/e2e/xen_test"
 
 for tool in "$X" "$J" "$A" "$P" "$FAKE"; do
 	if [ ! -e "$tool" ]; then
@@ -61,105 +50,6 @@ RUN=()
 x() {
 	"${RUN[@]}" "$X" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-
-crashed() {
-	[ $rc -ge 128 ] || grep -qE 'Sanitizer|runtime error:|Segmentation' "$T/err"
-}
-
-# t NAME RC OUT_ERE ERR_ERE -- ARGS...: as in cli.sh.
-t() {
-	local name=$1 want=$2 outre=$3 errre=$4
-	shift 5
-	x "$@"
-	if crashed; then
-		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit status $rc, expected $want: $(head -c 300 "$T/err")"
-	elif [ -n "$outre" ] && ! grep -qE -- "$outre" "$T/out"; then
-		fail "$name" "stdout does not match /$outre/: $(head -c 300 "$T/out")"
-	elif [ -n "$errre" ] && ! grep -qE -- "$errre" "$T/err"; then
-		fail "$name" "stderr does not match /$errre/: $(head -c 300 "$T/err")"
-	else
-		pass "$name"
-	fi
-}
-
-# tj NAME RC PATH=VALUE|PATH~ERE... -- ARGS...: as in cli.sh, with -j and
-# -p; both must be one valid JSON value with the values given.
-tj() {
-	local name=$1 want=$2 checks=() c path val got mode
-	shift 2
-	while [ "$1" != "--" ]; do
-		checks+=("$1")
-		shift
-	done
-	shift
-	for mode in -j -p; do
-		x "$mode" "$@"
-		if crashed; then
-			fail "$name" "$mode: crashed (status $rc): $(head -c 400 "$T/err")"
-			return
-		fi
-		if [ "$rc" -ne "$want" ]; then
-			fail "$name" "$mode: exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
-			return
-		fi
-		if ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-			fail "$name" "$mode: invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
-			return
-		fi
-		for c in "${checks[@]}"; do
-			if [[ $c == *"~"* && ${c%%~*} != *"="* ]]; then
-				path=${c%%~*}
-				val=${c#*~}
-				got=$("$J" "$path" <"$T/out" 2>&1)
-				if ! grep -qE -- "$val" <<<"$got"; then
-					fail "$name" "$mode: $path is '$got', expected /$val/"
-					return
-				fi
-			else
-				path=${c%%=*}
-				val=${c#*=}
-				got=$("$J" "$path" <"$T/out" 2>&1)
-				if [ "$got" != "$val" ]; then
-					fail "$name" "$mode: $path is '$got', expected '$val'"
-					return
-				fi
-			fi
-		done
-	done
-	pass "$name"
-}
-
-# jv NAME PATH=VALUE|PATH~ERE...: checks the JSON xfoctl just wrote.
-jv() {
-	local name=$1 c path val got
-	shift
-	if crashed || ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-		fail "$name" "status $rc, invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
-		return
-	fi
-	for c in "$@"; do
-		if [[ $c == *"~"* && ${c%%~*} != *"="* ]]; then
-			path=${c%%~*}
-			val=${c#*~}
-			got=$("$J" "$path" <"$T/out" 2>&1)
-			if ! grep -qE -- "$val" <<<"$got"; then
-				fail "$name" "$path is '$got', expected /$val/"
-				return
-			fi
-		else
-			path=${c%%=*}
-			val=${c#*=}
-			got=$("$J" "$path" <"$T/out" 2>&1)
-			if [ "$got" != "$val" ]; then
-				fail "$name" "$path is '$got', expected '$val'"
-				return
-			fi
-		fi
-	done
-	pass "$name"
 }
 
 # state_is NAME ERE: the fake's programs and attachments, sorted and

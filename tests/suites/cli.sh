@@ -15,22 +15,11 @@ A=$B/tests/cli/asm2raw
 P=$B/tests/cli			# multi.bpf.o, refused.bpf.o
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+. tests/cli/lib.sh
 
 # Unit tests first: their lines are the suite's.
 for unit in runner_test cmd_test; do
-	if [ ! -x "$B/tests/cli/$unit" ]; then
-		fail "$unit" "$B/tests/cli/$unit is not built"
-		continue
-	fi
-	"$B/tests/cli/$unit" >"$T/unit" 2>"$T/unit.err"
-	rc=$?
-	cat "$T/unit"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$T/unit"; then
-		fail "$unit" "exited $rc without a FAIL line: $(head -c 300 "$T/unit.err")"
-	fi
+	run_unit "$unit" "$B/tests/cli/$unit"
 done
 
 for tool in "$X" "$J" "$A"; do
@@ -52,79 +41,6 @@ done
 x() {
 	"$X" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-
-# A crash or a sanitizer report is a failure whatever the exit status.
-crashed() {
-	[ $rc -ge 128 ] || grep -qE 'Sanitizer|runtime error:|Segmentation' "$T/err"
-}
-
-# t NAME RC OUT_ERE ERR_ERE -- ARGS...: runs xfoctl ARGS and checks the
-# exit status and that stdout / stderr match the EREs (empty: not checked).
-t() {
-	local name=$1 want=$2 outre=$3 errre=$4
-	shift 5
-	x "$@"
-	if crashed; then
-		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit status $rc, expected $want: $(head -c 300 "$T/err")"
-	elif [ -n "$outre" ] && ! grep -qE -- "$outre" "$T/out"; then
-		fail "$name" "stdout does not match /$outre/: $(head -c 300 "$T/out")"
-	elif [ -n "$errre" ] && ! grep -qE -- "$errre" "$T/err"; then
-		fail "$name" "stderr does not match /$errre/: $(head -c 300 "$T/err")"
-	else
-		pass "$name"
-	fi
-}
-
-# tj NAME RC PATH=VALUE... -- ARGS...: runs xfoctl -j ARGS and xfoctl -p
-# ARGS; both outputs must be one valid JSON value, the same for both, and
-# each PATH must hold VALUE ("PATH~ERE" matches instead).
-tj() {
-	local name=$1 want=$2 checks=() c path val got mode
-	shift 2
-	while [ "$1" != "--" ]; do
-		checks+=("$1")
-		shift
-	done
-	shift
-	for mode in -j -p; do
-		x "$mode" "$@"
-		if crashed; then
-			fail "$name" "$mode: crashed (status $rc): $(head -c 400 "$T/err")"
-			return
-		fi
-		if [ "$rc" -ne "$want" ]; then
-			fail "$name" "$mode: exit status $rc, expected $want: $(head -c 300 "$T/out")"
-			return
-		fi
-		if ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-			fail "$name" "$mode: invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
-			return
-		fi
-		for c in "${checks[@]}"; do
-			# PATH~ERE when the text before the first '~' has no '='.
-			if [[ $c == *"~"* && ${c%%~*} != *"="* ]]; then
-				path=${c%%~*}
-				val=${c#*~}
-				got=$("$J" "$path" <"$T/out" 2>&1)
-				if ! grep -qE -- "$val" <<<"$got"; then
-					fail "$name" "$mode: $path is '$got', expected /$val/"
-					return
-				fi
-			else
-				path=${c%%=*}
-				val=${c#*=}
-				got=$("$J" "$path" <"$T/out" 2>&1)
-				if [ "$got" != "$val" ]; then
-					fail "$name" "$mode: $path is '$got', expected '$val'"
-					return
-				fi
-			fi
-		done
-	done
-	pass "$name"
 }
 
 EX=$B/bpf

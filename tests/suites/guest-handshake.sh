@@ -23,20 +23,9 @@ FXC=$B/tests/e2e/fake_xencall.so
 FXS=$B/tests/e2e/fake_xenstore.so
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+. tests/cli/lib.sh
 
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
-
-if [ -x "$B/tests/e2e/handshake_test" ]; then
-	"$B/tests/e2e/handshake_test" >"$T/unit" 2>"$T/unit.err"
-	rc=$?
-	cat "$T/unit"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$T/unit"; then
-		fail handshake_test "exited $rc without a FAIL line: $(head -c 300 "$T/unit.err")"
-	fi
-else
-	fail handshake_test "$B/tests/e2e/handshake_test is not built"
-fi
+run_unit handshake_test "$B/tests/e2e/handshake_test"
 for f in "$X" "$J" "$FXC" "$FXS"; do
 	[ -e "$f" ] || { fail setup "$f is not built"; exit 1; }
 done
@@ -53,47 +42,6 @@ x() {
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		"$X" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-crashed() { [ $rc -ge 128 ] || grep -qE 'Sanitizer|runtime error:|Segmentation' "$T/err"; }
-
-# t NAME RC OUT_ERE ERR_ERE -- ARGS...
-t() {
-	local name=$1 want=$2 outre=$3 errre=$4
-	shift 5
-	x "$@"
-	if crashed; then
-		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
-	elif [ -n "$outre" ] && ! grep -qE -- "$outre" "$T/out"; then
-		fail "$name" "stdout does not match /$outre/: $(head -c 300 "$T/out")"
-	elif [ -n "$errre" ] && ! grep -qE -- "$errre" "$T/err"; then
-		fail "$name" "stderr does not match /$errre/: $(head -c 300 "$T/err")"
-	else
-		pass "$name"
-	fi
-}
-
-# jv NAME PATH=VALUE|PATH~ERE...: the JSON xfoctl just wrote.
-jv() {
-	local name=$1 c path val got
-	shift
-	if crashed || ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-		fail "$name" "status $rc, invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
-		return
-	fi
-	for c in "$@"; do
-		if [[ $c == *"~"* && ${c%%~*} != *"="* ]]; then
-			path=${c%%~*} val=${c#*~}
-			got=$("$J" "$path" <"$T/out" 2>&1)
-			grep -qE -- "$val" <<<"$got" || { fail "$name" "$path is '$got', expected /$val/"; return; }
-		else
-			path=${c%%=*} val=${c#*=}
-			got=$("$J" "$path" <"$T/out" 2>&1)
-			[ "$got" = "$val" ] || { fail "$name" "$path is '$got', expected '$val'"; return; }
-		fi
-	done
-	pass "$name"
 }
 
 # The store: a guest (domain 1) whose module published its keys, and dom0.
