@@ -12,27 +12,7 @@
 
 #include "libxfo.h"
 
-static unsigned int failures;
-
-static void fail(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failures++;
-}
-
-static void pass(const char *name)
-{
-	printf("PASS %s\n", name);
-}
+#include "../common/check.h"
 
 /* Two maps: 0 with 4 entries of 16 bytes, 1 with 2 entries of 8 bytes. */
 static const struct xfo_map_def test_maps[] = {

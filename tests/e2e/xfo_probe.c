@@ -38,12 +38,13 @@
 
 #include "libxfo.h"
 
+#include "../common/check.h"
+
 #define LOG_SIZE	(64u << 10)
 #define DOMID_MAX	32751
 #define BAD_DOMID	32000
 
 static const char *prog_name = "xfo_probe";
-static unsigned int failures;
 
 static void usage(void)
 {
@@ -126,32 +127,12 @@ static bool expect(const char *name, int got, int want)
 	char g[32], w[32];
 
 	if (got == want) {
-		printf("PASS %s\n", name);
+		pass(name);
 		return true;
 	}
-	printf("FAIL %s: got %s expected %s\n", name,
-	       ret_name(got, g, sizeof(g)), ret_name(want, w, sizeof(w)));
-	failures++;
+	fail(name, "got %s expected %s", ret_name(got, g, sizeof(g)),
+	     ret_name(want, w, sizeof(w)));
 	return false;
-}
-
-static void check(const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(const char *name, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failures++;
 }
 
 static struct xfo_xen *open_xen(void)
