@@ -28,30 +28,11 @@ start=$(date +%s)
 pass() { echo "PASS guest-e2e.$1"; }
 fail() { echo "FAIL guest-e2e.$1: $2"; }
 elapsed() { echo $(( $(date +%s) - start )); }
+. tests/e2e/host-lib.sh
 mkdir -p "$LAB/logs"
 
 # --- the patched Xen -----------------------------------------------------------
-if ! make -n xen >/dev/null 2>&1; then
-	fail make_xen "there is no 'make xen' target (hypervisor-patch/build.mk)"
-	exit 1
-fi
-stale=""
-if [ ! -f build/xen/xen ]; then
-	stale="build/xen/xen does not exist"
-else
-	newer=$(find hypervisor-patch core include/xfo.h -type f -newer build/xen/xen 2>/dev/null | head -n 1)
-	[ -z "$newer" ] || stale="$newer is newer than build/xen/xen"
-fi
-if [ -n "$stale" ]; then
-	echo "guest-e2e: make xen ($stale)"
-	if ! make --no-print-directory xen >"$LAB/$NAME-make-xen.log" 2>&1; then
-		tail -n 30 "$LAB/$NAME-make-xen.log"
-		fail make_xen "make xen failed (log: $LAB/$NAME-make-xen.log)"
-		exit 1
-	fi
-	echo "guest-e2e: make xen done after $(elapsed)s"
-fi
-pass make_xen
+make_xen guest-e2e "$LAB/$NAME-make-xen.log" || exit 1
 
 # --- userspace and the guest side, without sanitizers ------------------------------
 case $B in *asan*) echo "guest-e2e: note: $B is a sanitizer build; the lab wants build/rel" ;; esac

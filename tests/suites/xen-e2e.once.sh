@@ -22,30 +22,10 @@ start=$(date +%s)
 pass() { echo "PASS e2e.$1"; }
 fail() { echo "FAIL e2e.$1: $2"; }
 elapsed() { echo $(( $(date +%s) - start )); }
+. tests/e2e/host-lib.sh
 
 # --- the patched Xen -----------------------------------------------------------
-if ! make -n xen >/dev/null 2>&1; then
-	fail make_xen "there is no 'make xen' target (hypervisor-patch/build.mk) to build the patched Xen"
-	exit 1
-fi
-stale=""
-if [ ! -f build/xen/xen ]; then
-	stale="build/xen/xen does not exist"
-else
-	newer=$(find hypervisor-patch core include/xfo.h -type f -newer build/xen/xen 2>/dev/null | head -n 1)
-	[ -z "$newer" ] || stale="$newer is newer than build/xen/xen"
-fi
-if [ -n "$stale" ]; then
-	echo "xen-e2e: make xen ($stale)"
-	if ! make --no-print-directory xen >"$LAB/make-xen.log" 2>&1; then
-		tail -n 30 "$LAB/make-xen.log"
-		fail make_xen "make xen failed (log: $LAB/make-xen.log)"
-		exit 1
-	fi
-	echo "xen-e2e: make xen done after $(elapsed)s"
-fi
-[ -f build/xen/xen ] || { fail make_xen "make xen left no build/xen/xen"; exit 1; }
-pass make_xen
+make_xen xen-e2e "$LAB/make-xen.log" || exit 1
 
 # --- what the payload needs, built without sanitizers --------------------------
 bpf_objs=$(for s in bpf/*.bpf.c; do n=${s#bpf/}; echo "$B/bpf/${n%.c}.o"; done)
