@@ -8,11 +8,13 @@
 # version can no longer be fetched, the newest matching one is used
 # instead (the newest 6.1.0-N-amd64 kernel; the newest 4.17.x Xen; the
 # newest version of anything else) and the log says so in a banner.
-# build/lab/versions.txt records what was used.
+# build/lab/versions.txt records what was used. The choosing and fetching
+# are lab/debs.sh's, which guest-agent/kmod/fetch-headers.sh uses too.
 #
 # Usage: lab/fetch-debs.sh [--quiet]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/debs.sh"
 
 quiet=0
 [ "${1:-}" = --quiet ] && quiet=1
@@ -53,121 +55,10 @@ mkdir -p "$LAB_DEBS" "$LAB_OUT"
 exec 9>"$LAB_OUT/.fetch.lock"
 flock -w 900 9 || die "another lab/fetch-debs.sh holds $LAB_OUT/.fetch.lock for 15 minutes"
 
-# Once per run; the choices run in subshells, so a file remembers it.
-apt_flag=$LAB_OUT/.apt-updated.$$
-trap 'rm -f "$apt_flag"' EXIT
-apt_update_once() {
-	[ -e "$apt_flag" ] && return 0
-	: >"$apt_flag"
-	log "refreshing the package lists (apt-get update)"
-	apt-get update -qq || die "apt-get update failed: the package mirror is not reachable"
-}
-
-# apt's file name for a version: the epoch colon is written %3a.
-deb_glob() { printf '%s_%s_*.deb' "$1" "${2//:/%3a}"; }
-
-cached_deb() {
-	local f
-	for f in "$LAB_DEBS"/$(deb_glob "$1" "$2"); do
-		[ -f "$f" ] && { echo "$f"; return 0; }
-	done
-	return 1
-}
-
-# Versions of a binary package the mirror offers, newest first.
-versions_of() {
-	apt-cache madison "$1" 2>/dev/null |
-		awk -F'|' '$3 !~ /Sources/ { gsub(/ /, "", $2); print $2 }' |
-		sort -u | sort -rV
-}
-
-# Versions are compared the way dpkg does, not as text.
-newest_of() {
-	local best="" v
-	while read -r v; do
-		[ -z "$v" ] && continue
-		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then
-			best=$v
-		fi
-	done
-	echo "$best"
-}
-
-# Echoes "name version" for one package: the pin when it is cached or
-# offered, else the newest version of the series.
-choose() {
-	local name=$1 pin=$2 series=$3 offered v
-	if cached_deb "$name" "$pin" >/dev/null; then
-		echo "$name $pin"; return
-	fi
-	offered=$(versions_of "$name")
-	if [ -z "$offered" ]; then
-		apt_update_once
-		offered=$(versions_of "$name")
-	fi
-	if printf '%s\n' "$offered" | grep -qxF -- "$pin"; then
-		echo "$name $pin"; return
-	fi
-	# Not offered: maybe the lists are only stale.
-	if [ ! -e "$apt_flag" ]; then
-		apt_update_once
-		offered=$(versions_of "$name")
-		if printf '%s\n' "$offered" | grep -qxF -- "$pin"; then
-			echo "$name $pin"; return
-		fi
-	fi
-	if [ "$series" = any ]; then
-		v=$(printf '%s\n' "$offered" | newest_of)
-	else
-		v=$(printf '%s\n' "$offered" | grep -E -- "$series" | newest_of || true)
-	fi
-	[ -n "$v" ] || return 1
-	echo "$name $v"
-}
-
-# The kernel: linux-image-<ABI>-amd64 at the pinned ABI, else the newest
-# 6.1.0-N ABI the mirror offers.
-choose_kernel() {
-	local name=linux-image-$KERNEL_ABI_PIN-amd64 abi
-	if cached_deb "$name" "$KERNEL_VERSION_PIN" >/dev/null; then
-		echo "$name $KERNEL_VERSION_PIN"; return
-	fi
-	[ -n "$(versions_of "$name")" ] || apt_update_once
-	if [ -n "$(versions_of "$name")" ]; then
-		choose "$name" "$KERNEL_VERSION_PIN" any; return
-	fi
-	abi=$(apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
-		sed -n 's/^linux-image-\(6\.1\.0-[0-9][0-9]*\)-amd64$/\1/p' |
-		sort -V | tail -n 1)
-	[ -n "$abi" ] || return 1
-	choose "linux-image-$abi-amd64" none any
-}
-
-fetch() {
-	local name=$1 version=$2 f tmp
-	if f=$(cached_deb "$name" "$version"); then
-		echo "$f"; return
-	fi
-	tmp=$(mktemp -d "$LAB_DEBS/.dl.XXXXXX")
-	log "downloading $name=$version"
-	if ! (cd "$tmp" && apt-get download -qq "$name=$version" >/dev/null 2>"$tmp/.err"); then
-		apt_update_once
-		(cd "$tmp" && apt-get download -qq "$name=$version" >/dev/null 2>"$tmp/.err") || {
-			cat "$tmp/.err" >&2
-			rm -rf "$tmp"
-			die "apt-get download $name=$version failed"
-		}
-	fi
-	for f in "$tmp"/*.deb; do
-		[ -f "$f" ] || die "apt-get download $name=$version wrote no .deb"
-		mv "$f" "$LAB_DEBS/"
-	done
-	rm -rf "$tmp"
-	cached_deb "$name" "$version" || die "downloaded $name=$version but cannot find its .deb"
-}
+debs_init "$LAB_DEBS"
 
 chosen=()
-line=$(choose_kernel) ||
+line=$(choose_kernel image "$KERNEL_ABI_PIN" "$KERNEL_VERSION_PIN") ||
 	die "no linux-image-6.1.0-N-amd64 is offered by the package mirror"
 chosen+=("$line")
 for spec in "${PACKAGES[@]}"; do

@@ -8,7 +8,8 @@
 # are taken exactly, so the module matches the kernel the domU boots.
 # Otherwise the lab's pin is used (LAB_KERNEL_ABI_PIN, default 6.1.0-56,
 # version 6.1.192-2); when the mirror no longer offers it, the newest
-# 6.1.0-N-amd64 headers it offers, with a banner in the log.
+# 6.1.0-N-amd64 headers it offers, with a banner in the log (the lab's
+# own fallback, lab/debs.sh).
 #
 # Three packages: linux-headers-<abi>-amd64 (the config and generated
 # headers), linux-headers-<abi>-common (the source headers) and
@@ -25,6 +26,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/lab/common.sh"
+. "$root/lab/debs.sh"
+lab_name=guest-headers		# the prefix of log, die and loud
 out=${XFO_GUEST_OUT:-$root/build/guest}
 debs=$out/debs
 lab_versions=$root/build/lab/versions.txt
@@ -33,71 +37,7 @@ version_pin=${XFO_GUEST_KERNEL_VERSION_PIN:-6.1.192-2}
 offline=0
 [ "${1:-}" = --offline ] && offline=1
 
-log() { printf '[guest-headers] %s\n' "$*" >&2; }
-die() { printf '[guest-headers] ERROR: %s\n' "$*" >&2; exit 1; }
-loud() {
-	local l
-	printf '[guest-headers] %s\n' '################################################################' >&2
-	for l in "$@"; do printf '[guest-headers] ## %s\n' "$l" >&2; done
-	printf '[guest-headers] %s\n' '################################################################' >&2
-}
-
-mkdir -p "$debs"
-updated=0
-apt_update_once() {
-	[ $updated -eq 1 ] && return 0
-	updated=1
-	log "refreshing the package lists (apt-get update)"
-	apt-get update -qq >&2 || die "apt-get update failed: the package mirror is not reachable"
-}
-
-versions_of() {
-	apt-cache madison "$1" 2>/dev/null |
-		awk -F'|' '$3 !~ /Sources/ { gsub(/ /, "", $2); print $2 }' | sort -u
-}
-
-newest_of() {
-	local best="" v
-	while read -r v; do
-		[ -n "$v" ] || continue
-		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then
-			best=$v
-		fi
-	done
-	echo "$best"
-}
-
-cached_deb() {
-	local f
-	for f in "$debs"/"$1"_"${2//:/%3a}"_*.deb; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
-	done
-	return 1
-}
-
-fetch() {
-	local name=$1 version=$2 f tmp
-	if f=$(cached_deb "$name" "$version"); then
-		echo "$f"; return
-	fi
-	[ $offline -eq 0 ] || die "$name=$version is not cached in ${debs#$root/} (--offline)"
-	tmp=$(mktemp -d "$debs/.dl.XXXXXX")
-	log "downloading $name=$version"
-	if ! (cd "$tmp" && apt-get download -qq "$name=$version" >/dev/null 2>"$tmp/.err"); then
-		apt_update_once
-		(cd "$tmp" && apt-get download -qq "$name=$version" >/dev/null 2>"$tmp/.err") || {
-			cat "$tmp/.err" >&2
-			rm -rf "$tmp"
-			die "apt-get download $name=$version failed"
-		}
-	fi
-	for f in "$tmp"/*.deb; do
-		[ -f "$f" ] || die "apt-get download $name=$version wrote no .deb"
-		mv "$f" "$debs/"
-	done
-	rm -rf "$tmp"
-	cached_deb "$name" "$version" || die "downloaded $name=$version but cannot find its .deb"
-}
+debs_init "$debs"
 
 # --- which ABI and version ------------------------------------------------
 abi="" version="" why=""
@@ -119,20 +59,14 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$abi $version" ] && [ -f "$hdr/Make
 	exit 0
 fi
 
-if [ $offline -eq 0 ] && ! cached_deb "linux-headers-$abi-amd64" "$version" >/dev/null; then
-	offered=$(versions_of "linux-headers-$abi-amd64")
-	[ -n "$offered" ] || { apt_update_once; offered=$(versions_of "linux-headers-$abi-amd64"); }
-	if ! printf '%s\n' "$offered" | grep -qxF -- "$version"; then
+if [ $offline -eq 0 ]; then
+	line=$(choose_kernel headers "$abi" "$version") ||
+		die "no linux-headers-6.1.0-N-amd64 is offered by the package mirror"
+	if [ "$line" != "linux-headers-$abi-amd64 $version" ]; then
 		old="linux-headers-$abi-amd64 $version"
-		if [ -n "$offered" ]; then
-			version=$(printf '%s\n' "$offered" | newest_of)
-		else
-			abi=$(apt-cache pkgnames linux-headers-6.1.0- 2>/dev/null |
-				sed -n 's/^linux-headers-\(6\.1\.0-[0-9][0-9]*\)-amd64$/\1/p' |
-				sort -V | tail -n 1)
-			[ -n "$abi" ] || die "no linux-headers-6.1.0-N-amd64 is offered by the package mirror"
-			version=$(versions_of "linux-headers-$abi-amd64" | newest_of)
-		fi
+		read -r name version <<<"$line"
+		abi=${name#linux-headers-}
+		abi=${abi%-amd64}
 		loud "PINNED GUEST KERNEL HEADERS NOT AVAILABLE" \
 			"$old ($why) is gone; using linux-headers-$abi-amd64 $version" \
 			"the module will only load into a $abi-amd64 kernel"
@@ -144,6 +78,8 @@ log "guest kernel headers: linux-headers-$abi-amd64 $version ($why)"
 # --- fetch and unpack --------------------------------------------------------
 files=()
 for p in "linux-headers-$abi-amd64" "linux-headers-$abi-common" linux-kbuild-6.1; do
+	[ $offline -eq 0 ] || cached_deb "$p" "$version" >/dev/null ||
+		die "$p=$version is not cached in ${debs#$root/} (--offline)"
 	files+=("$(fetch "$p" "$version")")
 done
 rm -rf "$out/headers"
