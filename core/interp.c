@@ -4,11 +4,11 @@
  * excepted), with Linux's defined results for division by zero, shift
  * amounts and signed overflow.
  *
- * One worker, vm_exec(), instantiated twice through its constant `checked`
- * argument: xfo_vm_run() trusts the verifier for memory safety and runs
- * without bounds checks; xfo_vm_run_checked() checks every access against
- * vm->regions and the stack and trusts nothing, so arbitrary bytecode can
- * never make it touch memory it was not given.
+ * One worker, core/interp_body.h, included twice: xfo_vm_run() trusts the
+ * verifier for memory safety and runs without bounds checks;
+ * xfo_vm_run_checked() checks every access against vm->regions and the
+ * stack and trusts nothing, so arbitrary bytecode can never make it touch
+ * memory it was not given.
  *
  * All arithmetic is done on unsigned types, so that no eBPF program can
  * provoke undefined behaviour in C. Memory is accessed through memcpy of
@@ -233,15 +233,22 @@ static bool vm_access_ok(const struct xfo_vm *vm, uint64_t addr,
     return false;
 }
 
-/* A jump or call target: pc + 1 + rel, inside the program? */
-static __always_inline bool vm_target(uint32_t pc, int64_t rel, uint32_t cnt,
-                                      uint32_t *target)
+/* The number of instructions a run may take. */
+static __always_inline uint64_t vm_limit(const struct xfo_vm *vm)
 {
-    int64_t t = (int64_t)pc + 1 + rel;
+    return vm->insn_limit ? vm->insn_limit : ~(uint64_t)0;
+}
 
-    if ( t < 0 || t >= (int64_t)cnt )
+/* A jump or call target: pc + 1 + rel, inside the program? Unsigned: a
+ * target before the start wraps to far past cnt. */
+static __always_inline bool vm_target(uint64_t pc, int64_t rel, uint32_t cnt,
+                                      uint64_t *target)
+{
+    const uint64_t t = pc + 1 + (uint64_t)rel;
+
+    if ( t >= cnt )
         return false;
-    *target = (uint32_t)t;
+    *target = t;
     return true;
 }
 
@@ -283,484 +290,328 @@ static __always_inline bool vm_cond32(uint8_t op, uint32_t a, uint32_t b)
 }
 
 /*
- * Case generators. Each ALU and JMP operation gets one case per source
- * form, so that the operation and the kind of operand are constants in
- * each case body: no second dispatch on the operation inside a case.
+ * The array-map helpers, run here when the embedder gives the maps
+ * (vm->maps). A map handle is the map's index, the value LDDW src_reg
+ * XFO_PSEUDO_MAP_IDX loads; u32 arguments are the low halves of their
+ * registers. Buffers must lie in the stack, checked in both modes: the
+ * verifier guarantees it for verified programs, the check keeps unverified
+ * ones safe. Results, as negative errno values in r0:
+ *
+ *   map_read(map, key, buf, size), map_write(map, key, buf, size)
+ *     -EINVAL  the handle names no map, or size is 0
+ *     -ENOENT  key >= max_entries
+ *     -E2BIG   size > value_size (a smaller size copies the value's first
+ *              size bytes)
+ *     -EFAULT  [buf, buf + size) is not inside the stack
+ *     map_read zeroes a valid buffer when it fails, so that the program
+ *     never reads stale bytes as a value.
+ *   map_add(map, key, delta)
+ *     the new value of the value's first 8 bytes (atomic); 0 when the
+ *     handle names no map or key >= max_entries
  */
-
-/* ALU64: stmt works on *d with the 64-bit source s. */
-#define ALU64(op, stmt) \
-    case EBPF_CLS_ALU64 | EBPF_SRC_K | (op): \
-    { \
-        const uint64_t s = imm64(insn); \
-        stmt; \
-        break; \
-    } \
-    case EBPF_CLS_ALU64 | EBPF_SRC_X | (op): \
-    { \
-        const uint64_t s = reg[src]; \
-        stmt; \
-        break; \
-    }
-
-/* ALU: stmt works on the low half a of *d with the 32-bit source s and
- * yields the 32-bit result r, which is zero-extended into *d. */
-#define ALU32(op, stmt) \
-    case EBPF_CLS_ALU | EBPF_SRC_K | (op): \
-    { \
-        const uint32_t s = (uint32_t)insn->imm, a = (uint32_t)*d; \
-        uint32_t r; \
-        stmt; \
-        *d = r; \
-        break; \
-    } \
-    case EBPF_CLS_ALU | EBPF_SRC_X | (op): \
-    { \
-        const uint32_t s = (uint32_t)reg[src], a = (uint32_t)*d; \
-        uint32_t r; \
-        stmt; \
-        *d = r; \
-        break; \
-    }
-
-/* Conditional jumps, 64- and 32-bit, immediate and register. */
-#define JCOND(op) \
-    case EBPF_CLS_JMP | EBPF_SRC_K | (op): \
-        if ( vm_cond64(op, *d, imm64(insn)) ) \
-            goto jump_off; \
-        break; \
-    case EBPF_CLS_JMP | EBPF_SRC_X | (op): \
-        if ( vm_cond64(op, *d, reg[src]) ) \
-            goto jump_off; \
-        break; \
-    case EBPF_CLS_JMP32 | EBPF_SRC_K | (op): \
-        if ( vm_cond32(op, (uint32_t)*d, (uint32_t)insn->imm) ) \
-            goto jump_off; \
-        break; \
-    case EBPF_CLS_JMP32 | EBPF_SRC_X | (op): \
-        if ( vm_cond32(op, (uint32_t)*d, (uint32_t)reg[src]) ) \
-            goto jump_off; \
-        break;
-
-#define MEM_CASES(cls, mode) \
-    case (cls) | (mode) | EBPF_SIZE_B: \
-    case (cls) | (mode) | EBPF_SIZE_H: \
-    case (cls) | (mode) | EBPF_SIZE_W: \
-    case (cls) | (mode) | EBPF_SIZE_DW
-
-/* The index of the instruction being run. */
-#define VM_PC ((uint32_t)(insn - insns))
-
-static __always_inline int vm_exec(const struct xfo_vm *vm, uint64_t r1,
-                                   uint64_t r2, uint64_t *r0,
-                                   struct xfo_vm_result *res,
-                                   const bool checked)
+static __always_inline uint64_t helper_ret(int err)
 {
-    const struct ebpf_insn *insns = vm->insns;
-    const uint32_t cnt = vm->insn_cnt;
-    const uint64_t limit = vm->insn_limit ? vm->insn_limit : ~(uint64_t)0;
-    struct vm_frame frames[XFO_VM_MAX_CALL_DEPTH];
-    uint64_t reg[VM_REG_SLOTS];
-    uint64_t budget = limit;          /* instructions left to run */
-    const struct ebpf_insn *insn = insns;
-    uint32_t depth = 0;
+    return (uint64_t)(int64_t)err;
+}
+
+static __always_inline uint8_t *vm_stack_buf(const struct xfo_vm *vm,
+                                             uint64_t addr, uint64_t size)
+{
+    const uint64_t start = (uintptr_t)vm->stack;
+
+    if ( addr < start || size > vm->stack_size ||
+         addr - start > vm->stack_size - size )
+        return NULL;
+    return (uint8_t *)(uintptr_t)addr;
+}
+
+static __always_inline const struct xfo_vm_map *vm_map(
+    const struct xfo_vm *vm, uint64_t handle)
+{
+    if ( handle >= vm->map_cnt )
+        return NULL;
+    return &vm->maps[xfo_index_nospec(handle, vm->map_cnt)];
+}
+
+static __always_inline uint64_t vm_map_copy(const struct xfo_vm *vm,
+                                            const uint64_t a[5], bool write)
+{
+    const struct xfo_vm_map *m = vm_map(vm, a[0]);
+    uint32_t key = (uint32_t)a[1], size = (uint32_t)a[3];
+    uint8_t *buf = vm_stack_buf(vm, a[2], size);
+    uint8_t *value;
     int err = 0;
 
-    if ( !insns || !cnt || !vm->stack || vm->stack_size < XFO_STACK_SIZE )
-    {
+    if ( !m || !size )
         err = -EINVAL;
-        goto out;
-    }
-
-    /* Element by element: compilers turn a 128-byte "= { 0 }" into a
-     * slow string instruction. r11..r15 are only read by invalid code. */
-    reg[0] = 0;
-    reg[1] = r1;
-    reg[2] = r2;
-    reg[3] = 0;
-    reg[4] = 0;
-    reg[5] = 0;
-    reg[6] = 0;
-    reg[7] = 0;
-    reg[8] = 0;
-    reg[9] = 0;
-    reg[EBPF_REG_FP] = (uintptr_t)vm->stack + vm->stack_size;
-    reg[11] = 0;
-    reg[12] = 0;
-    reg[13] = 0;
-    reg[14] = 0;
-    reg[15] = 0;
-
-    for ( ;; )
+    else if ( key >= m->max_entries )
+        err = -ENOENT;
+    else if ( size > m->value_size )
+        err = -E2BIG;
+    else if ( !buf )
+        err = -EFAULT;
+    if ( err )
     {
-        const uint8_t code = insn->code;
-        const unsigned int dst = insn->dst, src = insn->src;
-        uint64_t *d = &reg[dst];
-        uint64_t addr, v;
-        uint32_t target;
-        unsigned int size;
-
-        if ( unlikely(!budget) )
-        {
-            err = -E2BIG;
-            goto out;
-        }
-        budget--;
-
-        if ( checked && (dst >= EBPF_REG_NR || src >= EBPF_REG_NR) )
-            goto invalid;
-
-        switch ( code )
-        {
-        /* ---------------- ALU64 ---------------- */
-        ALU64(EBPF_ALU_ADD, *d += s)
-        ALU64(EBPF_ALU_SUB, *d -= s)
-        ALU64(EBPF_ALU_MUL, *d *= s)
-        ALU64(EBPF_ALU_OR, *d |= s)
-        ALU64(EBPF_ALU_AND, *d &= s)
-        ALU64(EBPF_ALU_XOR, *d ^= s)
-        ALU64(EBPF_ALU_LSH, *d <<= s & 63)
-        ALU64(EBPF_ALU_RSH, *d >>= s & 63)
-        ALU64(EBPF_ALU_ARSH, *d = arsh64(*d, s & 63))
-        ALU64(EBPF_ALU_DIV,
-              if ( insn->off == 0 )
-                  *d = s ? *d / s : 0;
-              else if ( insn->off == 1 )
-                  *d = s ? sdiv64(*d, s) : 0;
-              else
-                  goto invalid)
-        ALU64(EBPF_ALU_MOD,
-              if ( insn->off == 0 )
-              {
-                  if ( s )
-                      *d %= s;
-              }
-              else if ( insn->off == 1 )
-              {
-                  if ( s )
-                      *d = smod64(*d, s);
-              }
-              else
-                  goto invalid)
-        case EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_NEG:
-            *d = (uint64_t)0 - *d;
-            break;
-        case EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV:
-            if ( insn->off )
-                goto invalid;
-            *d = imm64(insn);
-            break;
-        case EBPF_CLS_ALU64 | EBPF_SRC_X | EBPF_ALU_MOV:
-            v = reg[src];
-            switch ( insn->off )
-            {
-            case 0:  *d = v; break;
-            case 8:  *d = sx8((uint8_t)v); break;
-            case 16: *d = sx16((uint16_t)v); break;
-            case 32: *d = sx32((uint32_t)v); break;
-            default: goto invalid;
-            }
-            break;
-        case EBPF_CLS_ALU64 | EBPF_END_TO_LE | EBPF_ALU_END:
-            if ( !vm_end(d, insn->imm, true) )
-                goto invalid;
-            break;
-
-        /* ---------------- ALU (32-bit, zero-extending) ---------------- */
-        ALU32(EBPF_ALU_ADD, r = a + s)
-        ALU32(EBPF_ALU_SUB, r = a - s)
-        ALU32(EBPF_ALU_MUL, r = a * s)
-        ALU32(EBPF_ALU_OR, r = a | s)
-        ALU32(EBPF_ALU_AND, r = a & s)
-        ALU32(EBPF_ALU_XOR, r = a ^ s)
-        ALU32(EBPF_ALU_LSH, r = a << (s & 31))
-        ALU32(EBPF_ALU_RSH, r = a >> (s & 31))
-        ALU32(EBPF_ALU_ARSH, r = arsh32(a, s & 31))
-        ALU32(EBPF_ALU_DIV,
-              if ( insn->off == 0 )
-                  r = s ? a / s : 0;
-              else if ( insn->off == 1 )
-                  r = s ? sdiv32(a, s) : 0;
-              else
-                  goto invalid)
-        ALU32(EBPF_ALU_MOD,
-              if ( insn->off == 0 )
-                  r = s ? a % s : a;
-              else if ( insn->off == 1 )
-                  r = s ? smod32(a, s) : a;
-              else
-                  goto invalid)
-        case EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_NEG:
-            *d = (uint32_t)((uint32_t)0 - (uint32_t)*d);
-            break;
-        case EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_MOV:
-            if ( insn->off )
-                goto invalid;
-            *d = (uint32_t)insn->imm;
-            break;
-        case EBPF_CLS_ALU | EBPF_SRC_X | EBPF_ALU_MOV:
-            v = reg[src];
-            switch ( insn->off )
-            {
-            case 0:  *d = (uint32_t)v; break;
-            case 8:  *d = (uint32_t)sx8((uint8_t)v); break;
-            case 16: *d = (uint32_t)sx16((uint16_t)v); break;
-            default: goto invalid;
-            }
-            break;
-        case EBPF_CLS_ALU | EBPF_END_TO_LE | EBPF_ALU_END:
-            if ( !vm_end(d, insn->imm, VM_HOST_BE) )
-                goto invalid;
-            break;
-        case EBPF_CLS_ALU | EBPF_END_TO_BE | EBPF_ALU_END:
-            if ( !vm_end(d, insn->imm, !VM_HOST_BE) )
-                goto invalid;
-            break;
-
-        /* ---------------- JMP, JMP32 ---------------- */
-        case EBPF_OP_JA:
-            goto jump_off;
-        case EBPF_OP_JA32:
-            if ( !vm_target(VM_PC, insn->imm, cnt, &target) )
-                goto out_of_range;
-            insn = insns + target;
-            continue;
-        JCOND(EBPF_JMP_JEQ)
-        JCOND(EBPF_JMP_JGT)
-        JCOND(EBPF_JMP_JGE)
-        JCOND(EBPF_JMP_JSET)
-        JCOND(EBPF_JMP_JNE)
-        JCOND(EBPF_JMP_JSGT)
-        JCOND(EBPF_JMP_JSGE)
-        JCOND(EBPF_JMP_JLT)
-        JCOND(EBPF_JMP_JLE)
-        JCOND(EBPF_JMP_JSLT)
-        JCOND(EBPF_JMP_JSLE)
-
-        case EBPF_OP_CALL:
-            if ( src == EBPF_CALL_LOCAL )
-            {
-                struct vm_frame *f;
-
-                if ( !vm_target(VM_PC, insn->imm, cnt, &target) )
-                    goto out_of_range;
-                if ( depth + 1 >= XFO_VM_MAX_CALL_DEPTH ||
-                     (uint64_t)(depth + 2) * XFO_STACK_SIZE > vm->stack_size )
-                {
-                    err = -ELOOP;
-                    goto out;
-                }
-                f = &frames[depth++];
-                f->saved[0] = reg[6];
-                f->saved[1] = reg[7];
-                f->saved[2] = reg[8];
-                f->saved[3] = reg[9];
-                f->saved[4] = reg[10];
-                f->ret_pc = VM_PC + 1;
-                reg[10] -= XFO_STACK_SIZE;
-                insn = insns + target;
-                continue;
-            }
-            if ( src != EBPF_CALL_HELPER )
-                goto invalid;
-            v = (uint32_t)insn->imm;
-            goto call_helper;
-        case EBPF_OP_CALLX:
-            v = *d;
-        call_helper:
-            {
-                int herr = 0;
-
-                if ( !vm->call_helper || v > 0xffffffffu )
-                {
-                    err = -ENOENT;
-                    goto out;
-                }
-                reg[0] = vm->call_helper(vm->opaque, (uint32_t)v, &reg[1],
-                                         &herr);
-                if ( herr )
-                {
-                    err = -ENOENT;
-                    goto out;
-                }
-            }
-            break;
-        case EBPF_OP_EXIT:
-            if ( !depth )
-                goto out;
-            {
-                const struct vm_frame *f = &frames[--depth];
-
-                reg[6] = f->saved[0];
-                reg[7] = f->saved[1];
-                reg[8] = f->saved[2];
-                reg[9] = f->saved[3];
-                reg[10] = f->saved[4];
-                insn = insns + f->ret_pc;
-            }
-            if ( checked && VM_PC >= cnt )
-                goto out_of_range;
-            continue;
-
-        /* ---------------- LD: 64-bit immediate ---------------- */
-        case EBPF_OP_LDDW:
-            if ( VM_PC + 1 >= cnt || insn[1].code ||
-                 (checked && (insn[1].dst || insn[1].src || insn[1].off)) )
-                goto invalid;
-            if ( src == 0 )
-                *d = (uint32_t)insn->imm |
-                     ((uint64_t)(uint32_t)insn[1].imm << 32);
-            else if ( src == XFO_PSEUDO_MAP_IDX )
-                *d = (uint32_t)insn->imm;
-            else
-                goto invalid;
-            insn++;
-            break;
-
-        /* ---------------- LDX ---------------- */
-        MEM_CASES(EBPF_CLS_LDX, EBPF_MODE_MEM):
-            size = ebpf_size_bytes(code);
-            addr = reg[src] + (uint64_t)(int64_t)insn->off;
-            if ( checked && !vm_access_ok(vm, addr, size, XFO_VM_READ) )
-                goto fault;
-            *d = vm_load((uintptr_t)addr, size);
-            break;
-        case EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B:
-        case EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H:
-        case EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W:
-            size = ebpf_size_bytes(code);
-            addr = reg[src] + (uint64_t)(int64_t)insn->off;
-            if ( checked && !vm_access_ok(vm, addr, size, XFO_VM_READ) )
-                goto fault;
-            v = vm_load((uintptr_t)addr, size);
-            *d = size == 1 ? sx8((uint8_t)v) :
-                 size == 2 ? sx16((uint16_t)v) : sx32((uint32_t)v);
-            break;
-
-        /* ---------------- ST, STX ---------------- */
-        MEM_CASES(EBPF_CLS_ST, EBPF_MODE_MEM):
-            v = imm64(insn);
-            goto store;
-        MEM_CASES(EBPF_CLS_STX, EBPF_MODE_MEM):
-            v = reg[src];
-        store:
-            size = ebpf_size_bytes(code);
-            addr = *d + (uint64_t)(int64_t)insn->off;
-            if ( checked && !vm_access_ok(vm, addr, size, XFO_VM_WRITE) )
-                goto fault;
-            vm_store((uintptr_t)addr, size, v);
-            break;
-
-        /* ---------------- Atomics ---------------- */
-        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W:
-        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW:
-        {
-            const bool wide = EBPF_SIZE(code) == EBPF_SIZE_DW;
-            uint64_t old, new, val, mask = wide ? ~(uint64_t)0 : 0xffffffffu;
-
-            size = wide ? 8 : 4;
-            addr = *d + (uint64_t)(int64_t)insn->off;
-            switch ( insn->imm )
-            {
-            case EBPF_ATOMIC_ADD:
-            case EBPF_ATOMIC_OR:
-            case EBPF_ATOMIC_AND:
-            case EBPF_ATOMIC_XOR:
-            case EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH:
-            case EBPF_ATOMIC_OR | EBPF_ATOMIC_FETCH:
-            case EBPF_ATOMIC_AND | EBPF_ATOMIC_FETCH:
-            case EBPF_ATOMIC_XOR | EBPF_ATOMIC_FETCH:
-            case EBPF_ATOMIC_XCHG:
-            case EBPF_ATOMIC_CMPXCHG:
-                break;
-            default:
-                goto invalid;
-            }
-            if ( checked &&
-                 !vm_access_ok(vm, addr, size, XFO_VM_READ | XFO_VM_WRITE) )
-                goto fault;
-            old = vm_load((uintptr_t)addr, size);
-            val = reg[src] & mask;
-            switch ( insn->imm & ~EBPF_ATOMIC_FETCH )
-            {
-            case EBPF_ATOMIC_ADD:
-                new = old + val;
-                break;
-            case EBPF_ATOMIC_OR:
-                new = old | val;
-                break;
-            case EBPF_ATOMIC_AND:
-                new = old & val;
-                break;
-            case EBPF_ATOMIC_XOR:
-                new = old ^ val;
-                break;
-            case EBPF_ATOMIC_XCHG & ~EBPF_ATOMIC_FETCH:
-                new = val;
-                break;
-            default:                                /* CMPXCHG */
-                new = (reg[0] & mask) == old ? val : old;
-                break;
-            }
-            if ( insn->imm == EBPF_ATOMIC_CMPXCHG )
-            {
-                if ( new != old )
-                    vm_store((uintptr_t)addr, size, new);
-                reg[0] = old;
-            }
-            else
-            {
-                vm_store((uintptr_t)addr, size, new);
-                if ( insn->imm & EBPF_ATOMIC_FETCH )
-                    reg[src] = old;
-            }
-            break;
-        }
-
-        default:
-            goto invalid;
-        }
-
-        if ( checked && VM_PC + 1 >= cnt )
-            goto out_of_range;
-        insn++;
-        continue;
-
-    jump_off:
-        /* A taken JA or conditional jump: pc + 1 + off. */
-        if ( !vm_target(VM_PC, insn->off, cnt, &target) )
-            goto out_of_range;
-        insn = insns + target;
+        if ( !write && buf )
+            xfo_memset(buf, 0, size);
+        return helper_ret(err);
     }
 
- invalid:
-    err = -EINVAL;
-    goto out;
- out_of_range:
-    err = -ERANGE;
-    goto out;
- fault:
-    err = -EFAULT;
- out:
-    if ( r0 )
-        *r0 = err ? 0 : reg[0];
-    if ( res )
-    {
-        res->err = err;
-        res->pc = VM_PC;
-        res->insns = limit - budget;
-    }
-    return err;
+    value = m->values +
+            (size_t)xfo_index_nospec(key, m->max_entries) * m->value_size;
+    /* The usual value is one u64: a constant size copies inline. */
+    if ( size == sizeof(uint64_t) )
+        xfo_memcpy(write ? value : buf, write ? buf : value, sizeof(uint64_t));
+    else
+        xfo_memcpy(write ? value : buf, write ? buf : value, size);
+    return 0;
 }
 
-int xfo_vm_run(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
-               uint64_t *r0, struct xfo_vm_result *res)
+static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
+                                           const uint64_t a[5])
 {
-    return vm_exec(vm, r1, r2, r0, res, false);
+    const struct xfo_vm_map *m = vm_map(vm, a[0]);
+    const uint32_t key = (uint32_t)a[1];
+    uint64_t *value;
+
+    if ( !m || key >= m->max_entries )
+        return 0;
+    value = (uint64_t *)(void *)(m->values +
+        (size_t)xfo_index_nospec(key, m->max_entries) * m->value_size);
+    return xfo_atomic_add_fetch(value, a[2]);
 }
 
-int xfo_vm_run_checked(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
-                       uint64_t *r0, struct xfo_vm_result *res)
-{
-    return vm_exec(vm, r1, r2, r0, res, true);
-}
+/*
+ * Handler generators for interp_body.h. Each ALU and JMP operation gets
+ * one handler per source form, so that the operation and the kind of
+ * operand are constants in each: no second dispatch inside a handler.
+ * Every handler ends in VM_NEXT(), VM_JUMP() or VM_GOTO(), each of which
+ * dispatches the next instruction itself.
+ */
+
+/* The index of the instruction being run, and its registers. */
+#define VM_PC ((uint64_t)(insn - insns))
+#define VM_D reg[insn->dst]
+#define VM_S reg[insn->src]
+
+/* ALU64: stmt works on *d with the 64-bit source s. */
+#define ALU64(name, stmt) \
+ alu64_k_##name: \
+    { \
+        uint64_t *const d = &VM_D; \
+        const uint64_t s = imm64(insn); \
+        stmt; \
+    } \
+    VM_NEXT(); \
+ alu64_x_##name: \
+    { \
+        uint64_t *const d = &VM_D; \
+        const uint64_t s = VM_S; \
+        stmt; \
+    } \
+    VM_NEXT();
+
+/* ALU: stmt works on the low half a of the destination with the 32-bit
+ * source s and yields the 32-bit result r, which is zero-extended. */
+#define ALU32(name, stmt) \
+ alu32_k_##name: \
+    { \
+        const uint32_t s = (uint32_t)insn->imm, a = (uint32_t)VM_D; \
+        uint32_t r; \
+        stmt; \
+        VM_D = r; \
+    } \
+    VM_NEXT(); \
+ alu32_x_##name: \
+    { \
+        const uint32_t s = (uint32_t)VM_S, a = (uint32_t)VM_D; \
+        uint32_t r; \
+        stmt; \
+        VM_D = r; \
+    } \
+    VM_NEXT();
+
+#define ALU_ENTRIES(E, op, name) \
+    E(EBPF_CLS_ALU64 | EBPF_SRC_K | (op), alu64_k_##name) \
+    E(EBPF_CLS_ALU64 | EBPF_SRC_X | (op), alu64_x_##name) \
+    E(EBPF_CLS_ALU | EBPF_SRC_K | (op), alu32_k_##name) \
+    E(EBPF_CLS_ALU | EBPF_SRC_X | (op), alu32_x_##name)
+
+/* Conditional jumps, 64- and 32-bit, immediate and register. */
+#define JCOND(op, name) \
+ jmp_k_##name: \
+    if ( vm_cond64(op, VM_D, imm64(insn)) ) \
+        VM_JUMP(insn->off); \
+    VM_NEXT(); \
+ jmp_x_##name: \
+    if ( vm_cond64(op, VM_D, VM_S) ) \
+        VM_JUMP(insn->off); \
+    VM_NEXT(); \
+ jmp32_k_##name: \
+    if ( vm_cond32(op, (uint32_t)VM_D, (uint32_t)insn->imm) ) \
+        VM_JUMP(insn->off); \
+    VM_NEXT(); \
+ jmp32_x_##name: \
+    if ( vm_cond32(op, (uint32_t)VM_D, (uint32_t)VM_S) ) \
+        VM_JUMP(insn->off); \
+    VM_NEXT();
+
+#define JCOND_ENTRIES(E, op, name) \
+    E(EBPF_CLS_JMP | EBPF_SRC_K | (op), jmp_k_##name) \
+    E(EBPF_CLS_JMP | EBPF_SRC_X | (op), jmp_x_##name) \
+    E(EBPF_CLS_JMP32 | EBPF_SRC_K | (op), jmp32_k_##name) \
+    E(EBPF_CLS_JMP32 | EBPF_SRC_X | (op), jmp32_x_##name)
+
+/*
+ * Calls helper id with r1..r5, for CALL and CALLX; r0 takes the result.
+ * The map helpers run inline when the embedder gave the maps.
+ */
+#define VM_CALL_HELPER(id) \
+    do { \
+        const uint64_t id_ = (id); \
+        int herr = 0; \
+        \
+        if ( vm->maps && id_ - XFO_HELPER_MAP_READ <= \
+                         XFO_HELPER_MAP_ADD - XFO_HELPER_MAP_READ ) \
+        { \
+            reg[0] = id_ == XFO_HELPER_MAP_ADD \
+                     ? vm_map_add(vm, &reg[1]) \
+                     : vm_map_copy(vm, &reg[1], \
+                                   id_ == XFO_HELPER_MAP_WRITE); \
+            VM_NEXT(); \
+        } \
+        if ( !vm->call_helper || id_ > 0xffffffffu ) \
+        { \
+            err = -ENOENT; \
+            goto out_here; \
+        } \
+        reg[0] = vm->call_helper(vm->opaque, (uint32_t)id_, &reg[1], &herr); \
+        if ( herr ) \
+        { \
+            err = -ENOENT; \
+            goto out_here; \
+        } \
+        VM_NEXT(); \
+    } while ( 0 )
+
+/* Memory: one handler per access size, so that the size is a constant. */
+#define MEM_SIZES(gen) gen(b, 1) gen(h, 2) gen(w, 4) gen(dw, 8)
+
+#define MEM_ENTRIES(E, kind, mode) \
+    E((mode) | EBPF_SIZE_B, kind##_b) \
+    E((mode) | EBPF_SIZE_H, kind##_h) \
+    E((mode) | EBPF_SIZE_W, kind##_w) \
+    E((mode) | EBPF_SIZE_DW, kind##_dw)
+
+#define LDX(sz, size) \
+ ldx_##sz: \
+    { \
+        const uint64_t addr = VM_S + (uint64_t)(int64_t)insn->off; \
+        VM_ACCESS(addr, size, XFO_VM_READ); \
+        VM_D = vm_load((uintptr_t)addr, size); \
+    } \
+    VM_NEXT();
+
+/* Sign-extending loads: ext widens the loaded v. */
+#define LDXSX(sz, size, ext) \
+ ldxsx_##sz: \
+    { \
+        const uint64_t addr = VM_S + (uint64_t)(int64_t)insn->off; \
+        uint64_t v; \
+        VM_ACCESS(addr, size, XFO_VM_READ); \
+        v = vm_load((uintptr_t)addr, size); \
+        VM_D = ext; \
+    } \
+    VM_NEXT();
+
+#define STORE(label, size, val) \
+ label: \
+    { \
+        const uint64_t addr = VM_D + (uint64_t)(int64_t)insn->off; \
+        VM_ACCESS(addr, size, XFO_VM_WRITE); \
+        vm_store((uintptr_t)addr, size, val); \
+    } \
+    VM_NEXT();
+#define ST(sz, size) STORE(st_##sz, size, imm64(insn))
+#define STX(sz, size) STORE(stx_##sz, size, VM_S)
+
+/*
+ * Every opcode with its handler, as E(opcode, label): interp_body.h makes
+ * a label table or a switch of it. Opcodes not listed are invalid.
+ */
+#define VM_HANDLERS(E) \
+    ALU_ENTRIES(E, EBPF_ALU_ADD, add) \
+    ALU_ENTRIES(E, EBPF_ALU_SUB, sub) \
+    ALU_ENTRIES(E, EBPF_ALU_MUL, mul) \
+    ALU_ENTRIES(E, EBPF_ALU_DIV, div) \
+    ALU_ENTRIES(E, EBPF_ALU_OR, or) \
+    ALU_ENTRIES(E, EBPF_ALU_AND, and) \
+    ALU_ENTRIES(E, EBPF_ALU_LSH, lsh) \
+    ALU_ENTRIES(E, EBPF_ALU_RSH, rsh) \
+    ALU_ENTRIES(E, EBPF_ALU_MOD, mod) \
+    ALU_ENTRIES(E, EBPF_ALU_XOR, xor) \
+    ALU_ENTRIES(E, EBPF_ALU_ARSH, arsh) \
+    E(EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_NEG, alu64_neg) \
+    E(EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV, alu64_k_mov) \
+    E(EBPF_CLS_ALU64 | EBPF_SRC_X | EBPF_ALU_MOV, alu64_x_mov) \
+    E(EBPF_CLS_ALU64 | EBPF_END_TO_LE | EBPF_ALU_END, alu64_bswap) \
+    E(EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_NEG, alu32_neg) \
+    E(EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_MOV, alu32_k_mov) \
+    E(EBPF_CLS_ALU | EBPF_SRC_X | EBPF_ALU_MOV, alu32_x_mov) \
+    E(EBPF_CLS_ALU | EBPF_END_TO_LE | EBPF_ALU_END, alu32_to_le) \
+    E(EBPF_CLS_ALU | EBPF_END_TO_BE | EBPF_ALU_END, alu32_to_be) \
+    E(EBPF_OP_JA, ja) \
+    E(EBPF_OP_JA32, ja32) \
+    JCOND_ENTRIES(E, EBPF_JMP_JEQ, jeq) \
+    JCOND_ENTRIES(E, EBPF_JMP_JGT, jgt) \
+    JCOND_ENTRIES(E, EBPF_JMP_JGE, jge) \
+    JCOND_ENTRIES(E, EBPF_JMP_JSET, jset) \
+    JCOND_ENTRIES(E, EBPF_JMP_JNE, jne) \
+    JCOND_ENTRIES(E, EBPF_JMP_JSGT, jsgt) \
+    JCOND_ENTRIES(E, EBPF_JMP_JSGE, jsge) \
+    JCOND_ENTRIES(E, EBPF_JMP_JLT, jlt) \
+    JCOND_ENTRIES(E, EBPF_JMP_JLE, jle) \
+    JCOND_ENTRIES(E, EBPF_JMP_JSLT, jslt) \
+    JCOND_ENTRIES(E, EBPF_JMP_JSLE, jsle) \
+    E(EBPF_OP_CALL, call) \
+    E(EBPF_OP_CALLX, callx) \
+    E(EBPF_OP_EXIT, op_exit) \
+    E(EBPF_OP_LDDW, lddw) \
+    MEM_ENTRIES(E, ldx, EBPF_CLS_LDX | EBPF_MODE_MEM) \
+    E(EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_B, ldxsx_b) \
+    E(EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_H, ldxsx_h) \
+    E(EBPF_CLS_LDX | EBPF_MODE_MEMSX | EBPF_SIZE_W, ldxsx_w) \
+    MEM_ENTRIES(E, st, EBPF_CLS_ST | EBPF_MODE_MEM) \
+    MEM_ENTRIES(E, stx, EBPF_CLS_STX | EBPF_MODE_MEM) \
+    E(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W, atomic) \
+    E(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, atomic)
+
+/*
+ * Threaded dispatch (an indirect jump at the end of every handler) is the
+ * fastest where indirect branches are plain jumps. Under retpolines, as in
+ * a Xen built with CONFIG_INDIRECT_THUNK, each would go through the thunk
+ * and cost a deliberate misprediction: there a switch, which compiles to
+ * a tree of direct branches under -fno-jump-tables, is ~2.5x faster.
+ */
+#ifdef XFO_INTERP_SWITCH
+#define VM_THREADED 0
+#else
+#define VM_THREADED 1
+#endif
+
+/*
+ * The label table's default entry, [0 ... 255] = &&invalid, is meant to be
+ * overridden by the entries after it.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+#define VM_CHECKED 0
+#define VM_RUN xfo_vm_run
+#include "interp_body.h"
+
+#define VM_CHECKED 1
+#define VM_RUN xfo_vm_run_checked
+#include "interp_body.h"
+
+#pragma GCC diagnostic pop

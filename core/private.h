@@ -17,6 +17,7 @@
 
 #include <xen/types.h>
 #include <xen/errno.h>
+#include <xen/nospec.h>
 #include <xen/stdarg.h>
 #include <xen/string.h>
 
@@ -24,6 +25,12 @@
  * xfo_vm_result, never towards a guest. */
 #ifndef ELOOP
 #define ELOOP 40
+#endif
+
+/* Retpolines make every indirect jump a thunk call: the interpreter then
+ * dispatches through a switch (core/interp.c says why). */
+#ifdef CONFIG_INDIRECT_THUNK
+#define XFO_INTERP_SWITCH 1
 #endif
 
 #elif defined(XFO_CORE_FREESTANDING)
@@ -73,6 +80,20 @@ typedef __builtin_va_list va_list;
 #else
 #include <xfo.h>
 #endif
+
+/*
+ * An index below n that stays below n under speculation too: map keys and
+ * handles come from guest-influenced programs (Xen's array_index_nospec;
+ * plain in userspace, which is no speculation boundary).
+ */
+#ifdef __XEN__
+#define xfo_index_nospec(i, n) array_index_nospec(i, n)
+#else
+#define xfo_index_nospec(i, n) (i)
+#endif
+
+/* Map values are shared by every vCPU running the program. */
+#define xfo_atomic_add_fetch(p, v) __atomic_add_fetch(p, v, __ATOMIC_RELAXED)
 
 /* Core code copies and clears with these; the compiler inlines them. */
 #define xfo_memset(d, c, n) __builtin_memset(d, c, n)

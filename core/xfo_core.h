@@ -118,6 +118,16 @@ struct xfo_vm_region {
     uint32_t pad;
 };
 
+/*
+ * An array map's storage: max_entries values of value_size bytes, a
+ * multiple of 8, 8-byte aligned. The embedder owns and zeroes it.
+ */
+struct xfo_vm_map {
+    uint8_t *values;
+    uint32_t value_size;
+    uint32_t max_entries;
+};
+
 /* Local calls take one more XFO_STACK_SIZE frame of stack each. */
 #define XFO_VM_MAX_CALL_DEPTH 8
 
@@ -128,6 +138,14 @@ struct xfo_vm {
     uint8_t *stack;
     xfo_helper_call_t *call_helper;   /* NULL: every call fails */
     void *opaque;                     /* passed to call_helper */
+    /*
+     * The program's maps, by handle. When set, the interpreter runs
+     * map_read, map_write and map_add itself (one implementation for Xen
+     * and userspace, with the errors of include/xfo.h, and no indirect
+     * call); NULL sends them to call_helper like every other helper.
+     */
+    const struct xfo_vm_map *maps;
+    uint32_t map_cnt;
     uint64_t insn_limit;              /* stop after this many; 0: none */
     /* Checked mode only: ranges besides the stack that may be accessed. */
     const struct xfo_vm_region *regions;

@@ -87,6 +87,9 @@ void *xfo_runner__map_value(struct xfo_runner *runner, uint32_t map,
 void xfo_runner__set_time(struct xfo_runner *runner, bool fixed, uint64_t ns);
 /* Trace records so far, each prefixed by its u32 length; returns bytes. */
 size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
+/* The prepared machine (program, stack, maps, helpers) xfo_runner__run()
+ * runs, for running it through another build of the interpreter (bench/). */
+const struct xfo_vm *xfo_runner__vm(const struct xfo_runner *runner);
 
 /* ------------------------------------------------------------------------
  * Assembler (lib/asm.c) for the uBPF syntax the conformance suite uses:
@@ -156,6 +159,14 @@ int xfo_xen__trace_read(struct xfo_xen *x, uint16_t domid, void *buf,
 int xfo_xen__map_guest_areas(struct xfo_xen *x,
 			     const struct xfo_op_guest_areas *areas);
 int xfo_xen__unmap_guest_areas(struct xfo_xen *x, uint16_t domid);
+/*
+ * XFOOP_prog_list: every program loaded in Xen, in ascending id order, in
+ * a malloc'd array (*progs, free() it; NULL when there are none) of *nr.
+ * Asks as often as it takes (the list may change in between: each id
+ * once, none missed that stayed loaded throughout).
+ */
+int xfo_xen__prog_list(struct xfo_xen *x, struct xfo_prog_info **progs,
+		       uint32_t *nr);
 /*
  * For tests that send malformed requests: copies size bytes at arg (NULL
  * and 0: a NULL argument) to a hypercall buffer, issues op cmd and copies

@@ -7,17 +7,9 @@
  * Helper error returns, as negative errno values in r0 (Xen's helpers must
  * agree; the runner is the reference the tests check):
  *
- *   map_read(map, key, buf, size), map_write(map, key, buf, size)
- *     -EINVAL  the handle names no map, or size is 0
- *     -ENOENT  key >= max_entries
- *     -E2BIG   size > value_size (a smaller size copies the value's first
- *              size bytes)
- *     -EFAULT  [buf, buf + size) is not inside the program's stack
- *     map_read zeroes the buffer when it fails and the buffer is valid, so
- *     the program never reads stale bytes as a value.
- *   map_add(map, key, delta)
- *     the new value of the value's first 8 bytes (atomic); 0 when the
- *     handle names no map or key >= max_entries
+ *   map_read, map_write, map_add
+ *     run by the interpreter itself on the maps this runner gives it
+ *     (struct xfo_vm's maps); core/interp.c lists their errors
  *   time_ns()
  *     CLOCK_MONOTONIC in nanoseconds
  *   trace(buf, size)
@@ -45,23 +37,21 @@
 /* Bounds runs of unverified programs that loop forever. */
 #define RUNNER_INSN_LIMIT	(1u << 22)
 
-struct runner_map {
-	struct xfo_map_def def;
-	uint8_t *data;			/* max_entries * value_size */
-};
-
 struct xfo_runner {
 	struct ebpf_insn *insns;	/* a copy of the program's */
 	uint32_t insn_cnt;
 	uint32_t map_cnt;
-	struct runner_map maps[XFO_MAX_MAPS];
+	struct xfo_vm_map maps[XFO_MAX_MAPS];	/* zeroed storage */
 	uint8_t *stack;
 	uint32_t stack_size;
 	uint8_t *trace;
 	size_t trace_len;
 	bool fixed_time;		/* time_ns() returns time_ns */
 	uint64_t time_ns;
+	struct xfo_vm vm;		/* set up once, for every run */
 };
+
+static xfo_helper_call_t runner_call_helper;
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -152,11 +142,12 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 
 	r->map_cnt = prog->map_cnt;
 	for (i = 0; i < prog->map_cnt; i++) {
-		struct runner_map *m = &r->maps[i];
+		struct xfo_vm_map *m = &r->maps[i];
 
-		m->def = prog->maps[i];
-		m->data = calloc(m->def.max_entries, m->def.value_size);
-		if (!m->data)
+		m->value_size = prog->maps[i].value_size;
+		m->max_entries = prog->maps[i].max_entries;
+		m->values = calloc(m->max_entries, m->value_size);
+		if (!m->values)
 			goto nomem;
 	}
 
@@ -167,6 +158,17 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 		goto nomem;
 	memset(r->stack, 0, r->stack_size);
 
+	r->vm = (struct xfo_vm){
+		.insns = r->insns,
+		.insn_cnt = r->insn_cnt,
+		.stack_size = r->stack_size,
+		.stack = r->stack,
+		.call_helper = runner_call_helper,
+		.opaque = r,
+		.insn_limit = RUNNER_INSN_LIMIT,
+		.maps = r->maps,
+		.map_cnt = r->map_cnt,
+	};
 	*runnerp = r;
 	return 0;
 
@@ -183,7 +185,7 @@ void xfo_runner__free(struct xfo_runner *r)
 	if (!r)
 		return;
 	for (i = 0; i < XFO_MAX_MAPS; i++)
-		free(r->maps[i].data);
+		free(r->maps[i].values);
 	free(r->insns);
 	free(r->stack);
 	free(r->trace);
@@ -205,59 +207,6 @@ static void *stack_buf(struct xfo_runner *r, uint64_t addr, uint64_t size)
 	    addr - start > r->stack_size - size)
 		return NULL;
 	return (void *)(uintptr_t)addr;
-}
-
-static struct runner_map *handle_map(struct xfo_runner *r, uint64_t handle)
-{
-	if (handle >= r->map_cnt)
-		return NULL;
-	return &r->maps[handle];
-}
-
-static uint64_t helper_map_copy(struct xfo_runner *r, const uint64_t a[5],
-				bool write)
-{
-	struct runner_map *m = handle_map(r, a[0]);
-	uint32_t key = (uint32_t)a[1], size = (uint32_t)a[3];
-	uint8_t *buf = stack_buf(r, a[2], size);
-	uint8_t *value;
-	int ret = 0;
-
-	if (!m || size == 0)
-		ret = -EINVAL;
-	else if (key >= m->def.max_entries)
-		ret = -ENOENT;
-	else if (size > m->def.value_size)
-		ret = -E2BIG;
-	else if (!buf)
-		ret = -EFAULT;
-
-	if (ret) {
-		if (!write && buf)
-			memset(buf, 0, size);
-		return helper_ret(ret);
-	}
-
-	value = m->data + (size_t)key * m->def.value_size;
-	if (write)
-		memcpy(value, buf, size);
-	else
-		memcpy(buf, value, size);
-	return 0;
-}
-
-static uint64_t helper_map_add(struct xfo_runner *r, const uint64_t a[5])
-{
-	struct runner_map *m = handle_map(r, a[0]);
-	uint32_t key = (uint32_t)a[1];
-	uint64_t *value;
-
-	if (!m || key >= m->def.max_entries)
-		return 0;
-	/* value_size is a multiple of 8 and the storage 8-byte aligned. */
-	value = (uint64_t *)(void *)(m->data +
-				     (size_t)key * m->def.value_size);
-	return __atomic_add_fetch(value, a[2], __ATOMIC_RELAXED);
 }
 
 static uint64_t helper_time_ns(void)
@@ -297,12 +246,6 @@ static uint64_t runner_call_helper(void *opaque, uint32_t id,
 	struct xfo_runner *r = opaque;
 
 	switch (id) {
-	case XFO_HELPER_MAP_READ:
-		return helper_map_copy(r, args, false);
-	case XFO_HELPER_MAP_WRITE:
-		return helper_map_copy(r, args, true);
-	case XFO_HELPER_MAP_ADD:
-		return helper_map_add(r, args);
 	case XFO_HELPER_TIME_NS:
 		return r->fixed_time ? r->time_ns : helper_time_ns();
 	case XFO_HELPER_TRACE:
@@ -316,56 +259,44 @@ static uint64_t runner_call_helper(void *opaque, uint32_t id,
 int xfo_runner__run(struct xfo_runner *r, const struct xfo_fault_ctx *ctx,
 		    bool checked, uint64_t *verdict, struct xfo_vm_result *res)
 {
-	struct xfo_vm_region ctx_region = {
-		.start = (uint64_t)(uintptr_t)ctx,
-		.len = sizeof(*ctx),
-		.flags = XFO_VM_READ,
-	};
-	struct xfo_vm_result local_res;
-	struct xfo_vm vm = {
-		.insns = r->insns,
-		.insn_cnt = r->insn_cnt,
-		.stack_size = r->stack_size,
-		.stack = r->stack,
-		.call_helper = runner_call_helper,
-		.opaque = r,
-		.insn_limit = RUNNER_INSN_LIMIT,
-		.regions = ctx ? &ctx_region : NULL,
-		.region_cnt = ctx ? 1 : 0,
-	};
-	uint64_t r0 = 0;
-	int ret;
+	struct xfo_vm_region ctx_region;
+	struct xfo_vm vm;
 
-	if (!res)
-		res = &local_res;
-	memset(res, 0, sizeof(*res));
+	/* Both interpreters set every field of res and *verdict. */
+	if (!checked)
+		return xfo_vm_run(&r->vm, (uint64_t)(uintptr_t)ctx, 0, verdict,
+				  res);
+
 	/*
 	 * Unverified code may read stack it never wrote: give it zeroes, so
 	 * its runs are repeatable. Verified code cannot (the verifier tracks
 	 * initialisation), and skipping the clear keeps runs as cheap as Xen's.
 	 */
-	if (checked)
-		memset(r->stack, 0, r->stack_size);
-	if (checked)
-		ret = xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0,
-					 &r0, res);
-	else
-		ret = xfo_vm_run(&vm, (uint64_t)(uintptr_t)ctx, 0, &r0, res);
-	if (verdict)
-		*verdict = r0;
-	return ret;
+	memset(r->stack, 0, r->stack_size);
+	vm = r->vm;
+	if (ctx) {
+		ctx_region = (struct xfo_vm_region){
+			.start = (uint64_t)(uintptr_t)ctx,
+			.len = sizeof(*ctx),
+			.flags = XFO_VM_READ,
+		};
+		vm.regions = &ctx_region;
+		vm.region_cnt = 1;
+	}
+	return xfo_vm_run_checked(&vm, (uint64_t)(uintptr_t)ctx, 0, verdict,
+				  res);
 }
 
 void *xfo_runner__map_value(struct xfo_runner *r, uint32_t map, uint32_t key)
 {
-	struct runner_map *m;
+	const struct xfo_vm_map *m;
 
-	if (!r)
+	if (!r || map >= r->map_cnt)
 		return NULL;
-	m = handle_map(r, map);
-	if (!m || key >= m->def.max_entries)
+	m = &r->maps[map];
+	if (key >= m->max_entries)
 		return NULL;
-	return m->data + (size_t)key * m->def.value_size;
+	return m->values + (size_t)key * m->value_size;
 }
 
 size_t xfo_runner__trace(const struct xfo_runner *r, const void **buf)
@@ -379,4 +310,9 @@ void xfo_runner__set_time(struct xfo_runner *r, bool fixed, uint64_t ns)
 {
 	r->fixed_time = fixed;
 	r->time_ns = ns;
+}
+
+const struct xfo_vm *xfo_runner__vm(const struct xfo_runner *r)
+{
+	return r ? &r->vm : NULL;
 }

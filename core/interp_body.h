@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interpreter's worker, included by core/interp.c once per mode, in
+ * the manner of Xen's x86_emulate including its pieces: VM_CHECKED (0 or
+ * 1) selects the mode and VM_RUN names the function. One body keeps the
+ * two modes from drifting apart; a template function cannot do it because
+ * GCC will not inline a function that takes label addresses.
+ *
+ * Dispatch is threaded (VM_THREADED): every handler ends with its own
+ * indirect jump through a 256-entry table, so the branch predictor sees
+ * one jump per opcode rather than one shared jump for all of them. The
+ * switch form (for retpoline builds, see core/interp.c) sends every
+ * handler to one switch over the same handler list instead.
+ *
+ * Counting instructions, which res->insns reports exactly in both modes:
+ * the checked mode tests a budget before every instruction (unverified
+ * code may loop). The unchecked mode counts nothing along straight-line
+ * code, only where control jumps (see base); should the limit come within
+ * reach, it switches to a table whose every entry checks the count before
+ * the instruction runs (the switch form sets a flag instead).
+ *
+ * The handler generators (ALU64, JCOND, ...) are in core/interp.c.
+ */
+
+/* Into the handler of insn, through the label table tbl or the switch. */
+#if VM_THREADED
+#define VM_HANDLER(tbl) goto *(tbl)[insn->code]
+#else
+#define VM_HANDLER(tbl) goto vm_switch
+#endif
+
+#if VM_CHECKED
+
+/* Before every instruction: the budget, then its register fields. */
+#define VM_DISPATCH() \
+    do { \
+        if ( unlikely(!budget) ) \
+            goto e2big; \
+        budget--; \
+        if ( unlikely(insn->dst >= EBPF_REG_NR || \
+                      insn->src >= EBPF_REG_NR) ) \
+            goto invalid; \
+        VM_HANDLER(labels); \
+    } while ( 0 )
+
+/* On to the next instruction, which must exist. */
+#define VM_NEXT() \
+    do { \
+        if ( unlikely(VM_PC + 1 >= cnt) ) \
+            goto out_of_range; \
+        insn++; \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+#define VM_GOTO(t) \
+    do { \
+        insn = insns + (t); \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+#define VM_SKIP(rel) \
+    do { \
+        insn += 1 + (rel); \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+#define VM_ACCESS(addr, size, need) \
+    do { \
+        if ( !vm_access_ok(vm, addr, size, need) ) \
+            goto fault; \
+    } while ( 0 )
+
+#else /* !VM_CHECKED */
+
+#if VM_THREADED
+#define VM_DISPATCH() goto *table[insn->code]
+#else
+#define VM_DISPATCH() goto vm_dispatch
+#endif
+
+#define VM_NEXT() \
+    do { \
+        insn++; \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+/* Control moves to index t, from where the limit may be in reach. */
+#define VM_GOTO(t) \
+    do { \
+        base += VM_PC + 1 - (t); \
+        insn = insns + (t); \
+        if ( unlikely(base > base_max) ) \
+            goto near_limit; \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+/* The same for a jump by rel: insn computed from itself is a shorter
+ * chain of dependencies than from insns and the target's index. */
+#define VM_SKIP(rel) \
+    do { \
+        base -= (uint64_t)(rel); \
+        insn += 1 + (rel); \
+        if ( unlikely(base > base_max) ) \
+            goto near_limit; \
+        VM_DISPATCH(); \
+    } while ( 0 )
+
+#define VM_ACCESS(addr, size, need) do { } while ( 0 )
+
+#endif /* VM_CHECKED */
+
+/*
+ * A taken jump to pc + 1 + rel, which must be inside the program: checked
+ * here, proven by the verifier for the unchecked mode (as it proves every
+ * memory access).
+ */
+#if VM_CHECKED
+#define VM_JUMP(rel) \
+    do { \
+        const int64_t rel_ = (rel); \
+        \
+        if ( !vm_target(VM_PC, rel_, cnt, &target) ) \
+            goto out_of_range; \
+        VM_SKIP(rel_); \
+    } while ( 0 )
+#else
+#define VM_JUMP(rel) VM_SKIP((int64_t)(rel))
+#endif
+
+int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
+           struct xfo_vm_result *res)
+{
+#if VM_THREADED
+#define VM_LABEL(code, label) [code] = &&label,
+    static const void *const labels[256] = {
+        [0 ... 255] = &&invalid,
+        VM_HANDLERS(VM_LABEL)
+    };
+#undef VM_LABEL
+#endif
+    const struct ebpf_insn *const insns = vm->insns;
+    const uint32_t cnt = vm->insn_cnt;
+    const struct ebpf_insn *insn = insns;
+    struct vm_frame frames[XFO_VM_MAX_CALL_DEPTH];
+    uint64_t reg[VM_REG_SLOTS];
+    uint64_t done;                    /* instructions run, at the end */
+    uint64_t target;
+    uint32_t depth = 0;
+    int err;
+#if VM_CHECKED
+    uint64_t budget = vm_limit(vm);   /* instructions left to run */
+#else
+#if VM_THREADED
+    /* Every entry checks the count, then runs the instruction. */
+    static const void *const careful[256] = {
+        [0 ... 255] = &&check_count,
+    };
+    const void *const *table = labels;
+#else
+    bool careful = false;             /* check the count before each insn */
+#endif
+    /*
+     * Instructions run before insn, minus insn's index, plus cnt: constant
+     * along straight-line code (LDDW's second slot aside), so only jumps,
+     * calls and returns change it. From index t at most cnt - t
+     * instructions run before control jumps again (this mode trusts the
+     * program not to fall off its end), so while base <= limit on arrival
+     * at t, the limit cannot be reached before that jump. base_max is the
+     * limit, lowered where needed so base cannot wrap.
+     */
+    uint64_t base = cnt;
+    const uint64_t base_max = vm_limit(vm) < ~(uint64_t)0 - cnt ?
+                              vm_limit(vm) : ~(uint64_t)0 - cnt;
+#endif
+
+    if ( !insns || !cnt || !vm->stack || vm->stack_size < XFO_STACK_SIZE )
+    {
+        err = -EINVAL;
+        done = 0;
+        goto out;
+    }
+
+    /*
+     * Piecewise: compilers turn a 128-byte "= { 0 }" into a slow string
+     * instruction, but clear the shorter runs with wide stores where they
+     * have them. r11..r15 are only read by invalid code.
+     */
+    reg[0] = 0;
+    reg[1] = r1;
+    reg[2] = r2;
+    xfo_memset(&reg[3], 0, 7 * sizeof(reg[0]));
+    reg[EBPF_REG_FP] = (uintptr_t)vm->stack + vm->stack_size;
+    xfo_memset(&reg[11], 0, 5 * sizeof(reg[0]));
+
+#if !VM_CHECKED
+    if ( unlikely(base > base_max) )
+        goto near_limit;
+#endif
+    VM_DISPATCH();
+
+#if !VM_CHECKED
+ near_limit:
+#if VM_THREADED
+    table = careful;
+#else
+    careful = true;
+#endif
+    VM_DISPATCH();
+
+ check_count:
+    if ( base + VM_PC - cnt >= vm_limit(vm) )
+    {
+        err = -E2BIG;
+        done = vm_limit(vm);
+        goto out;
+    }
+    VM_HANDLER(labels);
+#if !VM_THREADED
+ vm_dispatch:
+    if ( unlikely(careful) )
+        goto check_count;
+    goto vm_switch;
+#endif
+#endif /* !VM_CHECKED */
+
+#if !VM_THREADED
+#define VM_CASE(code, label) case code: goto label;
+ vm_switch:
+    switch ( insn->code )
+    {
+        VM_HANDLERS(VM_CASE)
+    default:
+        goto invalid;
+    }
+#undef VM_CASE
+#endif
+
+    /* ---------------- ALU64 ---------------- */
+    ALU64(add, *d += s)
+    ALU64(sub, *d -= s)
+    ALU64(mul, *d *= s)
+    ALU64(or, *d |= s)
+    ALU64(and, *d &= s)
+    ALU64(xor, *d ^= s)
+    ALU64(lsh, *d <<= s & 63)
+    ALU64(rsh, *d >>= s & 63)
+    ALU64(arsh, *d = arsh64(*d, s & 63))
+    ALU64(div,
+          if ( insn->off == 0 )
+              *d = s ? *d / s : 0;
+          else if ( insn->off == 1 )
+              *d = s ? sdiv64(*d, s) : 0;
+          else
+              goto invalid)
+    ALU64(mod,
+          if ( insn->off == 0 )
+          {
+              if ( s )
+                  *d %= s;
+          }
+          else if ( insn->off == 1 )
+          {
+              if ( s )
+                  *d = smod64(*d, s);
+          }
+          else
+              goto invalid)
+ alu64_neg:
+    VM_D = (uint64_t)0 - VM_D;
+    VM_NEXT();
+ alu64_k_mov:
+    if ( insn->off )
+        goto invalid;
+    VM_D = imm64(insn);
+    VM_NEXT();
+ alu64_x_mov:
+    /* The plain move first: it is by far the most common. */
+    if ( !insn->off )
+        VM_D = VM_S;
+    else if ( insn->off == 8 )
+        VM_D = sx8((uint8_t)VM_S);
+    else if ( insn->off == 16 )
+        VM_D = sx16((uint16_t)VM_S);
+    else if ( insn->off == 32 )
+        VM_D = sx32((uint32_t)VM_S);
+    else
+        goto invalid;
+    VM_NEXT();
+ alu64_bswap:
+    if ( !vm_end(&VM_D, insn->imm, true) )
+        goto invalid;
+    VM_NEXT();
+
+    /* ---------------- ALU (32-bit, zero-extending) ---------------- */
+    ALU32(add, r = a + s)
+    ALU32(sub, r = a - s)
+    ALU32(mul, r = a * s)
+    ALU32(or, r = a | s)
+    ALU32(and, r = a & s)
+    ALU32(xor, r = a ^ s)
+    ALU32(lsh, r = a << (s & 31))
+    ALU32(rsh, r = a >> (s & 31))
+    ALU32(arsh, r = arsh32(a, s & 31))
+    ALU32(div,
+          if ( insn->off == 0 )
+              r = s ? a / s : 0;
+          else if ( insn->off == 1 )
+              r = s ? sdiv32(a, s) : 0;
+          else
+              goto invalid)
+    ALU32(mod,
+          if ( insn->off == 0 )
+              r = s ? a % s : a;
+          else if ( insn->off == 1 )
+              r = s ? smod32(a, s) : a;
+          else
+              goto invalid)
+ alu32_neg:
+    VM_D = (uint32_t)((uint32_t)0 - (uint32_t)VM_D);
+    VM_NEXT();
+ alu32_k_mov:
+    if ( insn->off )
+        goto invalid;
+    VM_D = (uint32_t)insn->imm;
+    VM_NEXT();
+ alu32_x_mov:
+    if ( !insn->off )
+        VM_D = (uint32_t)VM_S;
+    else if ( insn->off == 8 )
+        VM_D = (uint32_t)sx8((uint8_t)VM_S);
+    else if ( insn->off == 16 )
+        VM_D = (uint32_t)sx16((uint16_t)VM_S);
+    else
+        goto invalid;
+    VM_NEXT();
+ alu32_to_le:
+    if ( !vm_end(&VM_D, insn->imm, VM_HOST_BE) )
+        goto invalid;
+    VM_NEXT();
+ alu32_to_be:
+    if ( !vm_end(&VM_D, insn->imm, !VM_HOST_BE) )
+        goto invalid;
+    VM_NEXT();
+
+    /* ---------------- JMP, JMP32 ---------------- */
+ ja:
+    VM_JUMP(insn->off);
+ ja32:
+    VM_JUMP(insn->imm);
+    JCOND(EBPF_JMP_JEQ, jeq)
+    JCOND(EBPF_JMP_JGT, jgt)
+    JCOND(EBPF_JMP_JGE, jge)
+    JCOND(EBPF_JMP_JSET, jset)
+    JCOND(EBPF_JMP_JNE, jne)
+    JCOND(EBPF_JMP_JSGT, jsgt)
+    JCOND(EBPF_JMP_JSGE, jsge)
+    JCOND(EBPF_JMP_JLT, jlt)
+    JCOND(EBPF_JMP_JLE, jle)
+    JCOND(EBPF_JMP_JSLT, jslt)
+    JCOND(EBPF_JMP_JSLE, jsle)
+
+ call:
+    if ( unlikely(insn->src != EBPF_CALL_HELPER) )
+        goto call_local;
+    VM_CALL_HELPER((uint32_t)insn->imm);
+ callx:
+    VM_CALL_HELPER(VM_D);
+ call_local:
+    if ( insn->src != EBPF_CALL_LOCAL )
+        goto invalid;
+    if ( !vm_target(VM_PC, insn->imm, cnt, &target) )
+        goto out_of_range;
+    if ( depth + 1 >= XFO_VM_MAX_CALL_DEPTH ||
+         (uint64_t)(depth + 2) * XFO_STACK_SIZE > vm->stack_size )
+    {
+        err = -ELOOP;
+        goto out_here;
+    }
+    {
+        struct vm_frame *f = &frames[depth++];
+
+        f->saved[0] = reg[6];
+        f->saved[1] = reg[7];
+        f->saved[2] = reg[8];
+        f->saved[3] = reg[9];
+        f->saved[4] = reg[10];
+        f->ret_pc = (uint32_t)VM_PC + 1;
+    }
+    reg[10] -= XFO_STACK_SIZE;
+    VM_GOTO(target);
+
+ op_exit:
+    if ( likely(!depth) )
+    {
+        err = 0;
+        goto out_here;
+    }
+    {
+        const struct vm_frame *f = &frames[--depth];
+
+        reg[6] = f->saved[0];
+        reg[7] = f->saved[1];
+        reg[8] = f->saved[2];
+        reg[9] = f->saved[3];
+        reg[10] = f->saved[4];
+        target = f->ret_pc;
+    }
+#if VM_CHECKED
+    if ( target >= cnt )
+    {
+        insn = insns + target;
+        goto out_of_range;
+    }
+#endif
+    VM_GOTO(target);
+
+    /* ---------------- LD: 64-bit immediate ---------------- */
+ lddw:
+    if ( insn + 1 >= insns + cnt || insn[1].code ||
+         (VM_CHECKED && (insn[1].dst || insn[1].src || insn[1].off)) )
+        goto invalid;
+    if ( insn->src == 0 )
+        VM_D = (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+    else if ( insn->src == XFO_PSEUDO_MAP_IDX )
+        VM_D = (uint32_t)insn->imm;
+    else
+        goto invalid;
+    insn++;
+#if !VM_CHECKED
+    base--;                           /* two slots, one instruction */
+#endif
+    VM_NEXT();
+
+    /* ---------------- LDX, ST, STX ---------------- */
+    MEM_SIZES(LDX)
+    LDXSX(b, 1, sx8((uint8_t)v))
+    LDXSX(h, 2, sx16((uint16_t)v))
+    LDXSX(w, 4, sx32((uint32_t)v))
+    MEM_SIZES(ST)
+    MEM_SIZES(STX)
+
+    /* ---------------- Atomics ---------------- */
+ atomic:
+    {
+        const bool wide = EBPF_SIZE(insn->code) == EBPF_SIZE_DW;
+        const unsigned int size = wide ? 8 : 4;
+        const uint64_t addr = VM_D + (uint64_t)(int64_t)insn->off;
+        uint64_t old, new, val, mask = wide ? ~(uint64_t)0 : 0xffffffffu;
+
+        switch ( insn->imm )
+        {
+        case EBPF_ATOMIC_ADD:
+        case EBPF_ATOMIC_OR:
+        case EBPF_ATOMIC_AND:
+        case EBPF_ATOMIC_XOR:
+        case EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH:
+        case EBPF_ATOMIC_OR | EBPF_ATOMIC_FETCH:
+        case EBPF_ATOMIC_AND | EBPF_ATOMIC_FETCH:
+        case EBPF_ATOMIC_XOR | EBPF_ATOMIC_FETCH:
+        case EBPF_ATOMIC_XCHG:
+        case EBPF_ATOMIC_CMPXCHG:
+            break;
+        default:
+            goto invalid;
+        }
+        VM_ACCESS(addr, size, XFO_VM_READ | XFO_VM_WRITE);
+        old = vm_load((uintptr_t)addr, size);
+        val = VM_S & mask;
+        switch ( insn->imm & ~EBPF_ATOMIC_FETCH )
+        {
+        case EBPF_ATOMIC_ADD:
+            new = old + val;
+            break;
+        case EBPF_ATOMIC_OR:
+            new = old | val;
+            break;
+        case EBPF_ATOMIC_AND:
+            new = old & val;
+            break;
+        case EBPF_ATOMIC_XOR:
+            new = old ^ val;
+            break;
+        case EBPF_ATOMIC_XCHG & ~EBPF_ATOMIC_FETCH:
+            new = val;
+            break;
+        default:                                /* CMPXCHG */
+            new = (reg[0] & mask) == old ? val : old;
+            break;
+        }
+        if ( insn->imm == EBPF_ATOMIC_CMPXCHG )
+        {
+            if ( new != old )
+                vm_store((uintptr_t)addr, size, new);
+            reg[0] = old;
+        }
+        else
+        {
+            vm_store((uintptr_t)addr, size, new);
+            if ( insn->imm & EBPF_ATOMIC_FETCH )
+                VM_S = old;
+        }
+    }
+    VM_NEXT();
+
+    /* ---------------- Errors ---------------- */
+ invalid:
+    err = -EINVAL;
+    goto out_here;
+ out_of_range:
+    err = -ERANGE;
+    goto out_here;
+#if VM_CHECKED
+ fault:
+    err = -EFAULT;
+    goto out_here;
+ e2big:
+    err = -E2BIG;
+#endif
+ out_here:
+    /* The unchecked mode counts the segment up to and including insn. */
+#if VM_CHECKED
+    done = vm_limit(vm) - budget;
+#else
+    done = base + VM_PC + 1 - cnt;
+#endif
+ out:
+    if ( r0 )
+        *r0 = err ? 0 : reg[0];
+    if ( res )
+    {
+        res->err = err;
+        res->pc = (uint32_t)VM_PC;
+        res->insns = done;
+    }
+    return err;
+}
+
+#undef VM_HANDLER
+#undef VM_DISPATCH
+#undef VM_NEXT
+#undef VM_GOTO
+#undef VM_SKIP
+#undef VM_ACCESS
+#undef VM_JUMP
+#undef VM_RUN
+#undef VM_CHECKED
