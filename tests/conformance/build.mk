@@ -4,7 +4,8 @@
 CONFORMANCE_PLUGIN := $(O)/xfo-conformance-plugin
 CONFORMANCE_RUNNER := $(O)/tests/conformance/xfo-conformance-runner
 
-$(CONFORMANCE_PLUGIN): $(O)/tests/conformance/plugin.o $(LIBXFO) $(CORE_LIB)
+$(CONFORMANCE_PLUGIN): $(O)/tests/conformance/plugin.o $(CORE_INTERP_SWITCH) \
+		       $(LIBXFO) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 

@@ -19,6 +19,8 @@
  *   --stack N        bytes of stack (default 8 frames of XFO_STACK_SIZE)
  *   --unchecked      also run xfo_vm_run() and require the same outcome
  *   --readonly       the memory region is readable only
+ *   --switch         run the interpreter's switch form (what a Xen built
+ *                    with retpolines runs) instead of the threaded one
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,6 +32,16 @@
 #include "libxfo.h"
 
 #define HELPER_UNWIND 5
+
+/* core/interp.c in its switch form, renamed by core/build.mk. */
+int xfo_vm_run_switch(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
+		      uint64_t *r0, struct xfo_vm_result *res);
+int xfo_vm_run_checked_switch(const struct xfo_vm *vm, uint64_t r1,
+			      uint64_t r2, uint64_t *r0,
+			      struct xfo_vm_result *res);
+
+typedef int vm_run_fn(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
+		      uint64_t *r0, struct xfo_vm_result *res);
 
 struct plugin_ctx {
 	bool unwound;
@@ -146,6 +158,7 @@ int main(int argc, char **argv)
 {
 	uint64_t insn_limit = 1000000, stack_size;
 	bool also_unchecked = false, readonly = false;
+	vm_run_fn *run_checked = xfo_vm_run_checked, *run = xfo_vm_run;
 	struct xfo_vm_result res, res2;
 	struct plugin_ctx ctx = { 0 };
 	struct xfo_vm_region region;
@@ -170,6 +183,9 @@ int main(int argc, char **argv)
 				also_unchecked = true;
 			} else if (!strcmp(tok, "--readonly")) {
 				readonly = true;
+			} else if (!strcmp(tok, "--switch")) {
+				run_checked = xfo_vm_run_checked_switch;
+				run = xfo_vm_run_switch;
 			} else if (!strcmp(tok, "--insn-limit") ||
 				   !strcmp(tok, "--stack")) {
 				char *val = strtok_r(NULL, " \t", &save);
@@ -245,7 +261,7 @@ int main(int argc, char **argv)
 		.region_cnt = 1,
 	};
 
-	err = xfo_vm_run_checked(&vm, (uintptr_t)mem, mem_len, &r0, &res);
+	err = run_checked(&vm, (uintptr_t)mem, mem_len, &r0, &res);
 	if (err == -ENOENT && ctx.unwound) {
 		err = 0;
 		r0 = 0;
@@ -264,7 +280,7 @@ int main(int argc, char **argv)
 		ctx.unwound = false;
 		memset(stack, 0, stack_size);
 		region.start = (uintptr_t)mem2;
-		err = xfo_vm_run(&vm, (uintptr_t)mem2, mem_len, &r0_2, &res2);
+		err = run(&vm, (uintptr_t)mem2, mem_len, &r0_2, &res2);
 		if (err == -ENOENT && ctx.unwound) {
 			err = 0;
 			r0_2 = 0;

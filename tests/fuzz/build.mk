@@ -8,11 +8,18 @@ FUZZ_SRCS     := tests/fuzz/fuzz_verifier.c $(CORE_SRCS) lib/runner.c \
 		 lib/verify.c
 FUZZ_TIME     ?= 3600
 
-$(FUZZ_VERIFIER): $(FUZZ_SRCS) $(wildcard core/*.h lib/*.h include/*.h)
+FUZZ_CFLAGS   := -std=gnu11 -O1 -g $(WARN) -Iinclude -Icore -Ilib \
+		 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SWITCH   := $(FUZZ_DIR)/interp_switch.o
+
+$(FUZZ_SWITCH): core/interp.c $(wildcard core/*.h include/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=gnu11 -O1 -g $(WARN) -Iinclude -Icore -Ilib \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $(FUZZ_SRCS)
+	$(CLANG) $(FUZZ_CFLAGS) $(CORE_SWITCH_DEFS) -c -o $@ $<
+
+$(FUZZ_VERIFIER): $(FUZZ_SRCS) $(FUZZ_SWITCH) \
+		  $(wildcard core/*.h lib/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS) $(FUZZ_SWITCH)
 
 $(FUZZ_SEEDS): $(O)/tests/fuzz/make_seeds.o $(TEST_COMMON_OBJS) $(LIBXFO) \
 	       $(CORE_LIB)

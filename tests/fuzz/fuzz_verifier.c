@@ -7,7 +7,9 @@
  *   - it runs at most as many instructions as the program has (forward
  *     jumps only: each instruction at most once);
  *   - the unchecked interpreter, from the same map state, ends with the
- *     same r0, the same instruction count and the same map contents.
+ *     same r0, the same instruction count and the same map contents; so
+ *     does the interpreter's switch form (what retpoline builds of Xen
+ *     run; core/build.mk builds it renamed).
  * The disassembler sees every input too and must not crash.
  *
  * Input: sizeof(struct xfo_fault_ctx) bytes of context, then instructions.
@@ -28,6 +30,11 @@ static const struct xfo_map_def fuzz_maps[] = {
 	  .max_entries = 2, .name = "wide" },
 };
 
+enum run_mode { RUN_CHECKED, RUN_THREADED, RUN_SWITCH };
+
+int xfo_vm_run_switch(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
+		      uint64_t *r0, struct xfo_vm_result *res);
+
 static void die(const char *what, const struct xfo_vm_result *res)
 {
 	fprintf(stderr, "fuzz invariant broken: %s (err %d at insn %u, "
@@ -37,7 +44,7 @@ static void die(const char *what, const struct xfo_vm_result *res)
 }
 
 static void run_once(const struct xfo_prog *prog,
-		     const struct xfo_fault_ctx *ctx, bool checked,
+		     const struct xfo_fault_ctx *ctx, enum run_mode mode,
 		     uint64_t *r0, struct xfo_vm_result *res,
 		     uint8_t *maps_out, size_t maps_size)
 {
@@ -50,7 +57,11 @@ static void run_once(const struct xfo_prog *prog,
 		abort();
 	}
 	xfo_runner__set_time(runner, true, 1000000007);
-	xfo_runner__run(runner, ctx, checked, r0, res);
+	if (mode == RUN_SWITCH)
+		xfo_vm_run_switch(xfo_runner__vm(runner), (uintptr_t)ctx, 0, r0,
+				  res);
+	else
+		xfo_runner__run(runner, ctx, mode == RUN_CHECKED, r0, res);
 	for (uint32_t m = 0; m < prog->map_cnt; m++) {
 		for (uint32_t k = 0; k < prog->maps[m].max_entries; k++) {
 			uint32_t vs = prog->maps[m].value_size;
@@ -69,13 +80,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ebpf_insn insns[MAX_FUZZ_INSNS];
-	static uint8_t maps_checked[1024], maps_plain[1024];
+	static uint8_t maps_checked[1024], maps_plain[1024], maps_switch[1024];
 	static char log[4096], text[128];
 	struct xfo_fault_ctx ctx;
 	struct xfo_prog prog = { .insns = insns, .maps = fuzz_maps,
 				 .map_cnt = 2 };
-	struct xfo_vm_result res_checked, res_plain;
-	uint64_t r0_checked, r0_plain;
+	struct xfo_vm_result res_checked, res_plain, res_switch;
+	uint64_t r0_checked, r0_plain, r0_switch;
 	size_t n;
 
 	if (size < sizeof(ctx))
@@ -93,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL))
 		return 0;
 
-	run_once(&prog, &ctx, true, &r0_checked, &res_checked, maps_checked,
+	run_once(&prog, &ctx, RUN_CHECKED, &r0_checked, &res_checked, maps_checked,
 		 sizeof(maps_checked));
 	if (res_checked.err)
 		die("verified program failed in the checked interpreter",
@@ -102,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("verified program ran more instructions than it has",
 		    &res_checked);
 
-	run_once(&prog, &ctx, false, &r0_plain, &res_plain, maps_plain,
+	run_once(&prog, &ctx, RUN_THREADED, &r0_plain, &res_plain, maps_plain,
 		 sizeof(maps_plain));
 	if (res_plain.err || r0_plain != r0_checked ||
 	    res_plain.insns != res_checked.insns)
@@ -110,5 +121,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memcmp(maps_checked, maps_plain, sizeof(maps_plain)))
 		die("checked and unchecked runs left different maps",
 		    &res_plain);
+
+	run_once(&prog, &ctx, RUN_SWITCH, &r0_switch, &res_switch, maps_switch,
+		 sizeof(maps_switch));
+	if (res_switch.err || r0_switch != r0_checked ||
+	    res_switch.insns != res_checked.insns)
+		die("the switch form disagrees with the checked interpreter",
+		    &res_switch);
+	if (memcmp(maps_checked, maps_switch, sizeof(maps_switch)))
+		die("the switch form left different maps", &res_switch);
 	return 0;
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The interpreter's switch form (core/interp.c: what a Xen built with
+# retpolines runs) on the conformance suite and on tests/interp, checked
+# and unchecked, through xfo-conformance-plugin --switch. Cases are named
+# "switch:<file>" so they stay apart from the threaded form's.
+# Usage: tests/suites/interp-switch.sh BUILD_DIR
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${1:?usage: $0 BUILD_DIR}
+tests=../shared/conformance/tests
+runner=$build/tests/conformance/xfo-conformance-runner
+plugin=$build/xfo-conformance-plugin
+
+if [ ! -d "$tests" ]; then
+	echo "FAIL interp-switch: $tests not found (shared/ must sit beside the repository)"
+	exit 1
+fi
+for bin in "$runner" "$plugin"; do
+	if [ ! -x "$bin" ]; then
+		echo "FAIL interp-switch: $bin not built (make O=$build test-build)"
+		exit 1
+	fi
+done
+
+rc=0
+"$runner" --plugin "$plugin" --options "--switch --unchecked" \
+	--expected-failures tests/conformance/expected-failures.txt "$tests" tests/interp |
+	sed -E 's/^(PASS|FAIL|XFAIL) /\1 switch:/' || rc=1
+exit $rc
