@@ -609,72 +609,87 @@ static bool asm_end(struct asm_state *st, const char *mn, char **ops, int n)
 	return true;
 }
 
+/* The loads and stores: a mnemonic is a prefix and a size suffix. */
+enum ldst_operands {
+	LDST_REG_MEM,		/* ldx %rD, [%rS+off] */
+	LDST_MEM_REG,		/* stx [%rD+off], %rS */
+	LDST_MEM_IMM,		/* st [%rD+off], imm */
+};
+
+struct ldst_form {
+	const char *prefix;
+	uint8_t code;		/* class and mode */
+	enum ldst_operands operands;
+	bool no_dw;		/* no sign-extending 64-bit load */
+};
+
+/* The first match wins: "ldxs" before "ldx", "stx" before "st". */
+static const struct ldst_form ldst_forms[] = {
+	{ "ldxs", EBPF_CLS_LDX | EBPF_MODE_MEMSX, LDST_REG_MEM, true },
+	{ "ldx", EBPF_CLS_LDX | EBPF_MODE_MEM, LDST_REG_MEM, false },
+	{ "stx", EBPF_CLS_STX | EBPF_MODE_MEM, LDST_MEM_REG, false },
+	{ "st", EBPF_CLS_ST | EBPF_MODE_MEM, LDST_MEM_IMM, false },
+};
+
+/* The form of mn and its size code; NULL when mn is none of them. */
+static const struct ldst_form *find_ldst(const char *mn, uint8_t *size)
+{
+	size_t i, len;
+
+	for (i = 0; i < sizeof(ldst_forms) / sizeof(ldst_forms[0]); i++) {
+		len = strlen(ldst_forms[i].prefix);
+		if (strncmp(mn, ldst_forms[i].prefix, len))
+			continue;
+		*size = size_code(mn + len);
+		if (*size != 0xff &&
+		    !(ldst_forms[i].no_dw && *size == EBPF_SIZE_DW))
+			return &ldst_forms[i];
+	}
+	return NULL;
+}
+
 /* ldxb.. ldxdw, ldxsb.. ldxsw, stb.. stdw, stxb.. stxdw */
 static bool asm_ldst(struct asm_state *st, const char *mn, char **ops, int n)
 {
+	const struct ldst_form *f;
 	struct ebpf_insn *insn;
-	uint8_t size, reg, mreg;
-	int16_t off;
-	int32_t imm;
+	uint8_t size, reg = 0, mreg = 0;
+	int16_t off = 0;
+	int32_t imm = 0;
+	bool ok;
 
-	if (!strncmp(mn, "ldxs", 4) && (size = size_code(mn + 4)) != 0xff &&
-	    size != EBPF_SIZE_DW) {
-		if (!want_operands(st, mn, n, 2) ||
-		    !parse_reg(st, ops[0], &reg) ||
-		    !parse_mem(st, ops[1], &mreg, &off))
-			return true;
-		insn = emit(st);
-		if (!insn)
-			return true;
-		insn->code = EBPF_CLS_LDX | EBPF_MODE_MEMSX | size;
-		insn->dst = reg;
-		insn->src = mreg;
-		insn->off = off;
+	f = find_ldst(mn, &size);
+	if (!f)
+		return false;
+	if (!want_operands(st, mn, n, 2))
 		return true;
+	/* In the order written, so that the first bad operand is named. */
+	switch (f->operands) {
+	case LDST_REG_MEM:
+		ok = parse_reg(st, ops[0], &reg) &&
+		     parse_mem(st, ops[1], &mreg, &off);
+		break;
+	case LDST_MEM_REG:
+		ok = parse_mem(st, ops[0], &mreg, &off) &&
+		     parse_reg(st, ops[1], &reg);
+		break;
+	default:
+		ok = parse_mem(st, ops[0], &mreg, &off) &&
+		     parse_imm32(st, ops[1], &imm);
+		break;
 	}
-	if (!strncmp(mn, "ldx", 3) && (size = size_code(mn + 3)) != 0xff) {
-		if (!want_operands(st, mn, n, 2) ||
-		    !parse_reg(st, ops[0], &reg) ||
-		    !parse_mem(st, ops[1], &mreg, &off))
-			return true;
-		insn = emit(st);
-		if (!insn)
-			return true;
-		insn->code = EBPF_CLS_LDX | EBPF_MODE_MEM | size;
-		insn->dst = reg;
-		insn->src = mreg;
-		insn->off = off;
+	if (!ok)
 		return true;
-	}
-	if (!strncmp(mn, "stx", 3) && (size = size_code(mn + 3)) != 0xff) {
-		if (!want_operands(st, mn, n, 2) ||
-		    !parse_mem(st, ops[0], &mreg, &off) ||
-		    !parse_reg(st, ops[1], &reg))
-			return true;
-		insn = emit(st);
-		if (!insn)
-			return true;
-		insn->code = EBPF_CLS_STX | EBPF_MODE_MEM | size;
-		insn->dst = mreg;
-		insn->src = reg;
-		insn->off = off;
+	insn = emit(st);
+	if (!insn)
 		return true;
-	}
-	if (!strncmp(mn, "st", 2) && (size = size_code(mn + 2)) != 0xff) {
-		if (!want_operands(st, mn, n, 2) ||
-		    !parse_mem(st, ops[0], &mreg, &off) ||
-		    !parse_imm32(st, ops[1], &imm))
-			return true;
-		insn = emit(st);
-		if (!insn)
-			return true;
-		insn->code = EBPF_CLS_ST | EBPF_MODE_MEM | size;
-		insn->dst = mreg;
-		insn->off = off;
-		insn->imm = imm;
-		return true;
-	}
-	return false;
+	insn->code = f->code | size;
+	/* A load's register is the destination, a store's the source. */
+	insn->dst = f->operands == LDST_REG_MEM ? reg : mreg;
+	insn->src = f->operands == LDST_REG_MEM ? mreg : reg;
+	insn->off = off;
+	insn->imm = imm;
+	return true;
 }
 
 /* lock [fetch] add|or|and|xor[32] [mem], %rN; lock xchg|cmpxchg[32] ... */
