@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154  # T, J, rc and x are the suite's
 # The harness of the xfoctl suites (tests/suites/cli.sh, cli-xen.sh,
 # guest-handshake.sh), sourced from the top of the tree once the suite
 # has set
