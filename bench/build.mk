@@ -11,7 +11,21 @@ $(O)/bench/native/%.o: bpf/%.bpf.c bench/native_policy.h
 	$(CC) $(CFLAGS) -Wno-unused-variable -Wno-missing-prototypes -Ibpf \
 		-include bench/native_policy.h -D$*=native_$* -c -o $@ $<
 
-$(BENCH_CORE): $(O)/bench/bench_core.o $(BENCH_NATIVE) $(LIBXFO) $(CORE_LIB)
+# The interpreter as Xen builds it by default: the switch form, under
+# retpolines and without jump tables (CONFIG_INDIRECT_THUNK), renamed.
+BENCH_XEN_FORM := $(O)/bench/interp_xen_form.o
+BENCH_RETPOLINE := $(if $(findstring clang,$(CC)),-mretpoline,\
+	-mindirect-branch=thunk -mindirect-branch-register) -fno-jump-tables
+
+$(BENCH_XEN_FORM): core/interp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BENCH_RETPOLINE) -DXFO_INTERP_SWITCH \
+		-Dxfo_vm_run=xfo_vm_run_xen_form \
+		-Dxfo_vm_run_checked=xfo_vm_run_checked_xen_form \
+		-MMD -MP -c -o $@ $<
+
+$(BENCH_CORE): $(O)/bench/bench_core.o $(BENCH_NATIVE) $(BENCH_XEN_FORM) \
+	       $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 TEST_BINS += $(BENCH_CORE)

@@ -13,9 +13,21 @@
 
 #include "xfo_helpers.h"
 
+/*
+ * Maps are static arrays whose address escapes to the benchmark: dom0 may
+ * write a map at any time, so the compiler must not fold a map it sees
+ * never written here (region_quota's quota_cfg) into a constant.
+ */
+void native_map_escape(void *map);
+
 #undef XFO_ARRAY_MAP
 #define XFO_ARRAY_MAP(_name, _value_type, _entries)			\
-	static struct { _value_type v[_entries]; } _name
+	static struct { _value_type v[_entries]; } _name;		\
+	static void __attribute__((constructor))			\
+	native_escape_##_name(void)					\
+	{								\
+		native_map_escape(&_name);				\
+	}
 
 static inline long native_map_read(void *values, uint32_t entries,
 				   uint32_t value_size, uint32_t key,
