@@ -657,7 +657,8 @@ static void print_trace(const struct xfo_runner *runner)
 			}
 			printf("|\n");
 		}
-		off += rec;
+		/* Records are padded to 4 bytes, as Xen hands them out. */
+		off += rec + (-(size_t)rec & 3);
 		n++;
 	}
 	if (json_output)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helper prototypes: the one table the verifier checks calls against and
- * the disassembler names calls from. Implementations live with their hosts
- * (Xen's hook, lib/runner.c in userspace) and follow these signatures.
+ * the disassembler names calls from, and the trace record format both
+ * hosts write. The map helpers run in the interpreter (core/interp.c);
+ * time_ns and trace live with their hosts (Xen's hook, lib/runner.c).
  */
 #include "private.h"
 #include "xfo_core.h"
@@ -39,4 +40,26 @@ const struct xfo_helper_proto *xfo_helper_proto(uint32_t id)
     if ( id >= ARRAY_SIZE(protos) || !protos[id].name )
         return NULL;
     return &protos[id];
+}
+
+int xfo_trace_append(uint8_t *buf, uint32_t cap, uint32_t *len,
+                     const void *data, uint32_t size)
+{
+    const uint32_t padded = (size + 3) & ~3u;
+    const uint32_t need = sizeof(size) + padded;
+
+    if ( !size )
+        return -EINVAL;
+    if ( size > XFO_TRACE_MAX_RECORD )
+        return -E2BIG;
+    if ( !data )
+        return -EFAULT;
+    if ( *len > cap || cap - *len < need )
+        return -ENOSPC;
+
+    xfo_memcpy(buf + *len, &size, sizeof(size));
+    xfo_memcpy(buf + *len + sizeof(size), data, size);
+    xfo_memset(buf + *len + sizeof(size) + size, 0, padded - size);
+    *len += need;
+    return 0;
 }

@@ -76,6 +76,16 @@ struct xfo_helper_proto {
 /* NULL for an unknown ID. */
 const struct xfo_helper_proto *xfo_helper_proto(uint32_t id);
 
+/*
+ * Appends one trace() record to buf (cap bytes, *len of them used): a
+ * uint32_t length, the size bytes of data, zeroes to a multiple of 4, as
+ * XFOOP_trace_read hands them out. Whole or not at all. data NULL means
+ * the program's buffer is not in its stack. Returns 0, -EINVAL (size 0),
+ * -E2BIG (over XFO_TRACE_MAX_RECORD), -EFAULT or -ENOSPC (no room).
+ */
+int xfo_trace_append(uint8_t *buf, uint32_t cap, uint32_t *len,
+                     const void *data, uint32_t size);
+
 /* ------------------------------------------------------------------------
  * Verifier (the hypervisor profile; rules in docs/verifier.md).
  * ------------------------------------------------------------------------ */

@@ -85,7 +85,8 @@ void *xfo_runner__map_value(struct xfo_runner *runner, uint32_t map,
 /* Makes time_ns() return ns (fixed) or the clock again (!fixed), for runs
  * that must repeat exactly: tests and the fuzzer. */
 void xfo_runner__set_time(struct xfo_runner *runner, bool fixed, uint64_t ns);
-/* Trace records so far, each prefixed by its u32 length; returns bytes. */
+/* Trace records so far, in XFOOP_trace_read's format (a u32 length, the
+ * bytes, padding to 4: xfo_trace_append()); returns bytes. */
 size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
 /* The prepared machine (program, stack, maps, helpers) xfo_runner__run()
  * runs, for running it through another build of the interpreter (bench/). */

@@ -4,26 +4,23 @@
  * interpreter: zeroed map storage, a bounded trace buffer, a stack of
  * XFO_STACK_SIZE and the helpers of include/xfo.h.
  *
- * Helper error returns, as negative errno values in r0 (Xen's helpers must
- * agree; the runner is the reference the tests check):
+ * Helpers, with errors as negative errno values in r0 (Xen's must agree;
+ * the runner is the reference the tests check):
  *
  *   map_read, map_write, map_add
  *     run by the interpreter itself on the maps this runner gives it
  *     (struct xfo_vm's maps); core/interp.c lists their errors
  *   time_ns()
- *     CLOCK_MONOTONIC in nanoseconds
+ *     CLOCK_MONOTONIC in nanoseconds, or the fixed time set for tests
  *   trace(buf, size)
- *     -EINVAL  size is 0
- *     -E2BIG   size > XFO_TRACE_MAX_RECORD
- *     -EFAULT  the buffer is not inside the program's stack
- *     -ENOSPC  the record (4-byte length + size bytes) does not fit
+ *     a record in the trace buffer, written by core's xfo_trace_append()
+ *     as Xen writes it: -EINVAL size 0, -E2BIG over XFO_TRACE_MAX_RECORD,
+ *     -EFAULT the buffer is not inside the program's stack, -ENOSPC no
+ *     room for the record
  *
- * A map handle is the map's index, the value LDDW src_reg
- * XFO_PSEUDO_MAP_IDX loads. Arguments the prototypes declare u32 (keys,
- * sizes) are taken from the low 32 bits of their registers, as a C
- * implementation of those prototypes sees them. Buffer arguments are checked against the stack
- * in both modes: the verifier guarantees it for verified programs, and the
- * check is what keeps helpers safe for unverified ones.
+ * Buffer arguments are checked against the stack in both modes: the
+ * verifier guarantees it for verified programs, and the check is what
+ * keeps helpers safe for unverified ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,7 +42,7 @@ struct xfo_runner {
 	uint8_t *stack;
 	uint32_t stack_size;
 	uint8_t *trace;
-	size_t trace_len;
+	uint32_t trace_len;
 	bool fixed_time;		/* time_ns() returns time_ns */
 	uint64_t time_ns;
 	struct xfo_vm vm;		/* set up once, for every run */
@@ -221,23 +218,10 @@ static uint64_t helper_time_ns(void)
 static uint64_t helper_trace(struct xfo_runner *r, const uint64_t a[5])
 {
 	uint32_t size = (uint32_t)a[1];
-	const uint8_t *buf = stack_buf(r, a[0], size);
-	uint32_t len32;
 
-	if (size == 0)
-		return helper_ret(-EINVAL);
-	if (size > XFO_TRACE_MAX_RECORD)
-		return helper_ret(-E2BIG);
-	if (!buf)
-		return helper_ret(-EFAULT);
-	if (RUNNER_TRACE_SIZE - r->trace_len < sizeof(len32) + size)
-		return helper_ret(-ENOSPC);
-
-	len32 = size;
-	memcpy(r->trace + r->trace_len, &len32, sizeof(len32));
-	memcpy(r->trace + r->trace_len + sizeof(len32), buf, size);
-	r->trace_len += sizeof(len32) + size;
-	return 0;
+	return helper_ret(xfo_trace_append(r->trace, RUNNER_TRACE_SIZE,
+					   &r->trace_len,
+					   stack_buf(r, a[0], size), size));
 }
 
 static uint64_t runner_call_helper(void *opaque, uint32_t id,
