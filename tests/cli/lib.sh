@@ -1,13 +1,19 @@
-# shellcheck shell=bash disable=SC2154  # T, J, rc and x are the suite's
+# shellcheck shell=bash disable=SC2154  # B, rc and x are the suite's
 # The harness of the xfoctl suites (tests/suites/cli.sh, cli-xen.sh,
 # guest-handshake.sh), sourced from the top of the tree once the suite
-# has set
-#   T    a scratch directory,
+# has set B, the build directory. It sets
+#   X    xfoctl,
 #   J    the JSON checker, tests/cli/json_check,
-# and before its first case it defines
+#   T    a scratch directory, removed on exit (an EXIT trap);
+# before its first case the suite defines
 #   x()  runs the program under test with its arguments: stdout in
 #        $T/out, stderr in $T/err, the exit status in rc.
 # Every case prints "PASS NAME" or "FAIL NAME: WHY" (tests/run-tests.sh).
+
+X=$B/xfoctl
+J=$B/tests/cli/json_check
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -72,11 +78,28 @@ json_has() {
 	return 1
 }
 
+# json_holds NAME WHAT CHECK...: the JSON value in $T/out is valid and
+# holds every CHECK; otherwise "FAIL NAME: WHAT..." and status 1.
+json_holds() {
+	local name=$1 what=$2 c why
+	shift 2
+	if ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
+		fail "$name" "${what}invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
+		return 1
+	fi
+	for c in "$@"; do
+		if ! why=$(json_has "$c"); then
+			fail "$name" "$what$why"
+			return 1
+		fi
+	done
+}
+
 # tj NAME RC CHECK... -- ARGS...: runs x -j ARGS and x -p ARGS; each must
 # exit with RC and write one valid JSON value that holds every CHECK
 # (PATH=VALUE or PATH~ERE, see json_has).
 tj() {
-	local name=$1 want=$2 checks=() c why mode
+	local name=$1 want=$2 checks=() mode
 	shift 2
 	while [ "$1" != "--" ]; do
 		checks+=("$1")
@@ -93,33 +116,19 @@ tj() {
 			fail "$name" "$mode: exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
 			return
 		fi
-		if ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-			fail "$name" "$mode: invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
-			return
-		fi
-		for c in "${checks[@]}"; do
-			if ! why=$(json_has "$c"); then
-				fail "$name" "$mode: $why"
-				return
-			fi
-		done
+		json_holds "$name" "$mode: " "${checks[@]}" || return 0
 	done
 	pass "$name"
 }
 
 # jv NAME CHECK...: the JSON x just wrote is valid and holds every CHECK.
 jv() {
-	local name=$1 c why
+	local name=$1
 	shift
-	if crashed || ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-		fail "$name" "status $rc, invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
+	if crashed; then
+		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
 		return
 	fi
-	for c in "$@"; do
-		if ! why=$(json_has "$c"); then
-			fail "$name" "$why"
-			return
-		fi
-	done
+	json_holds "$name" "" "$@" || return 0
 	pass "$name"
 }

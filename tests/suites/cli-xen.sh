@@ -14,17 +14,13 @@ set -u
 cd "$(dirname "$0")/../.."
 
 B=${1:?usage: $0 BUILD_DIR}
-X=$B/xfoctl
-J=$B/tests/cli/json_check
+. tests/cli/lib.sh		# X, J, T
 A=$B/tests/cli/asm2raw
 P=$B/tests/e2e/xfo_probe
 FAKE=$B/tests/e2e/fake_xencall.so
 EX=$B/bpf
 MULTI=$B/tests/cli/multi.bpf.o
 REFUSED=$B/tests/cli/refused.bpf.o
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. tests/cli/lib.sh
 
 run_unit xen_test "$B/tests/e2e/xen_test"
 

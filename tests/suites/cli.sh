@@ -9,13 +9,9 @@ set -u
 cd "$(dirname "$0")/../.."
 
 B=${1:?usage: $0 BUILD_DIR}
-X=$B/xfoctl
-J=$B/tests/cli/json_check
+. tests/cli/lib.sh		# X, J, T
 A=$B/tests/cli/asm2raw
 P=$B/tests/cli			# multi.bpf.o, refused.bpf.o
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. tests/cli/lib.sh
 
 # Unit tests first: their lines are the suite's.
 for unit in runner_test cmd_test; do

@@ -17,13 +17,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
-X=$B/xfoctl
-J=$B/tests/cli/json_check
+. tests/cli/lib.sh		# X, J, T
 FXC=$B/tests/e2e/fake_xencall.so
 FXS=$B/tests/e2e/fake_xenstore.so
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. tests/cli/lib.sh
 
 run_unit handshake_test "$B/tests/e2e/handshake_test"
 for f in "$X" "$J" "$FXC" "$FXS"; do
