@@ -34,9 +34,13 @@ static int parse(struct xfo_guest_keys *k, char *err, size_t size)
 	return xfo_guest__parse(vals, 7, k, err, size);
 }
 
-/* One key set to v must be refused, naming the key; err has want. */
-static void bad(const char *name, unsigned int key, const char *v,
-		const char *want)
+/*
+ * Good keys but one set to v: with want NULL it must be accepted
+ * ("accept_<name>"), else refused naming the key, err having want
+ * ("refuse_<name>").
+ */
+static void try_value(const char *name, unsigned int key, const char *v,
+		      const char *want)
 {
 	struct xfo_guest_keys k;
 	char err[XFO_GUEST_ERR_LEN], n[96];
@@ -45,22 +49,25 @@ static void bad(const char *name, unsigned int key, const char *v,
 	good_keys();
 	vals[key] = v;
 	ret = parse(&k, err, sizeof(err));
-	snprintf(n, sizeof(n), "refuse_%s", name);
-	check(n, ret == -EINVAL && strstr(err, xfo_guest__key_name(key)) &&
-	      strstr(err, want), "ret %d, '%s' (want '%s')", ret, err, want);
+	snprintf(n, sizeof(n), "%s_%s", want ? "refuse" : "accept", name);
+	if (!want)
+		check(n, ret == 0, "ret %d, '%s'", ret, err);
+	else
+		check(n, ret == -EINVAL &&
+		      strstr(err, xfo_guest__key_name(key)) &&
+		      strstr(err, want), "ret %d, '%s' (want '%s')", ret, err,
+		      want);
+}
+
+static void bad(const char *name, unsigned int key, const char *v,
+		const char *want)
+{
+	try_value(name, key, v, want);
 }
 
 static void ok_value(const char *name, unsigned int key, const char *v)
 {
-	struct xfo_guest_keys k;
-	char err[XFO_GUEST_ERR_LEN], n[96];
-	int ret;
-
-	good_keys();
-	vals[key] = v;
-	ret = parse(&k, err, sizeof(err));
-	snprintf(n, sizeof(n), "accept_%s", name);
-	check(n, ret == 0, "ret %d, '%s'", ret, err);
+	try_value(name, key, v, NULL);
 }
 
 static void test_good(void)

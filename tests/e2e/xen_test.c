@@ -690,7 +690,8 @@ static void test_messages(void)
 		      "frame that is not the domain's ordinary writable page "
 		      "or is given twice, a port that is not its unbound or "
 		      "interdomain channel, bad ring headers or version, or "
-		      "padding (EINVAL)");	strerror_case("msg_map_eexist", XFOOP_map_guest_areas, -EEXIST,
+		      "padding (EINVAL)");
+	strerror_case("msg_map_eexist", XFOOP_map_guest_areas, -EEXIST,
 		      "domain 3's areas are already mapped; disconnect it "
 		      "first (EEXIST)");
 	strerror_case("msg_map_esrch", XFOOP_map_guest_areas, -ESRCH,

@@ -104,6 +104,16 @@ static int parse_domid(const char *s, uint16_t *domid)
 	return 0;
 }
 
+/* The optional DOMID of abi and eperm; false after a usage error. */
+static bool optional_domid(int argc, char **argv, uint16_t *domid)
+{
+	if (argc > 1) {
+		usage();
+		return false;
+	}
+	return argc == 0 || !parse_domid(argv[0], domid);
+}
+
 /* "-EINVAL", "0", or the number. */
 static const char *ret_name(int ret, char *buf, size_t size)
 {
@@ -545,11 +555,7 @@ static int cmd_abi(int argc, char **argv)
 	uint64_t zero[8] = { 0 };
 	int ret;
 
-	if (argc > 1) {
-		usage();
-		return 2;
-	}
-	if (argc == 1 && parse_domid(argv[0], &domid))
+	if (!optional_domid(argc, argv, &domid))
 		return 2;
 	x = open_xen();
 	if (!x)
@@ -668,11 +674,7 @@ static int cmd_eperm(int argc, char **argv)
 	char buf[64];
 	int ret;
 
-	if (argc > 1) {
-		usage();
-		return 2;
-	}
-	if (argc == 1 && parse_domid(argv[0], &domid))
+	if (!optional_domid(argc, argv, &domid))
 		return 2;
 	if (assemble(BOUNCE_PROG, &bounce))
 		return 1;
