@@ -1566,6 +1566,25 @@ out:
 	return ret;
 }
 
+/*
+ * The start of both opens: clears err and *obj, checks the arguments and
+ * reads the file, named by its base name in messages.
+ */
+static int open_read(const char *path, struct xfo_object **obj,
+		     const char **name, uint8_t **buf, size_t *size, char *err,
+		     size_t err_size)
+{
+	if (err && err_size)
+		err[0] = '\0';
+	if (obj)
+		*obj = NULL;
+	if (!path || !obj)
+		return set_err(err, err_size, "object", EINVAL,
+			       "no path or object pointer");
+	*name = base_name(path);
+	return read_file(path, *name, buf, size, err, err_size);
+}
+
 int xfo_object__open_file(const char *path, struct xfo_object **obj,
 			  char *err, size_t err_size)
 {
@@ -1574,15 +1593,7 @@ int xfo_object__open_file(const char *path, struct xfo_object **obj,
 	size_t size;
 	int ret;
 
-	if (err && err_size)
-		err[0] = '\0';
-	if (obj)
-		*obj = NULL;
-	if (!path || !obj)
-		return set_err(err, err_size, "object", EINVAL,
-			       "no path or object pointer");
-	name = base_name(path);
-	ret = read_file(path, name, &buf, &size, err, err_size);
+	ret = open_read(path, obj, &name, &buf, &size, err, err_size);
 	if (ret)
 		return ret;
 	ret = xfo_object__open_mem(buf, size, name, obj, err, err_size);
@@ -1600,15 +1611,7 @@ int xfo_object__open_raw(const char *path, struct xfo_object **objp,
 	size_t size, len;
 	int ret;
 
-	if (err && err_size)
-		err[0] = '\0';
-	if (objp)
-		*objp = NULL;
-	if (!path || !objp)
-		return set_err(err, err_size, "object", EINVAL,
-			       "no path or object pointer");
-	name = base_name(path);
-	ret = read_file(path, name, &buf, &size, err, err_size);
+	ret = open_read(path, objp, &name, &buf, &size, err, err_size);
 	if (ret)
 		return ret;
 	if (!size || size % INSN_SZ) {
