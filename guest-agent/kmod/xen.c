@@ -345,15 +345,62 @@ static int xfo_xs_state(u32 state)
 	return err;
 }
 
+static void xfo_backend_error(void)
+{
+	char *msg = xenbus_read(XBT_NIL, xfo.xs_dir, "backend-error", NULL);
+
+	xfo.backend_error[0] = '\0';
+	if (!IS_ERR(msg)) {
+		strscpy(xfo.backend_error, msg, sizeof(xfo.backend_error));
+		kfree(msg);
+	}
+}
+
+static int xfo_unmap_self(void)
+{
+	struct xfo_op_domain op = { .domid = DOMID_SELF };
+
+	xfo.last_unmap_rc = _hypercall2(int, xfo_op, XFOOP_unmap_guest_areas, &op);
+	return xfo.last_unmap_rc;
+}
+
+/*
+ * dom0 closed a connection (xfoctl domain disconnect): Xen no longer uses
+ * the areas. Our own unmap makes sure of it (0 when nothing is mapped);
+ * the pool's frames and Xen's completions stay valid, Xen starts from the
+ * rings' indices at the next map. Faults go to .fault meanwhile. Then
+ * offer the same pages again (state 3): a later connect maps them anew.
+ */
+static void xfo_backend_closed(void)
+{
+	int rc;
+
+	xfo.flags &= ~XFO_GUEST_F_CONNECTED;
+	xfo.flags |= XFO_GUEST_F_REFUSED;
+	xfo_backend_error();
+	rc = xfo_unmap_self();
+	xfo_drain_completions();
+	if (rc)
+		pr_warn("dom0 closed the connection; XFOOP_unmap_guest_areas: %d\n", rc);
+	if (xfo_xs_state(XenbusStateInitialised))
+		return;
+	pr_info("dom0 closed the connection (%s); faults stay with the guest, offered again\n",
+		xfo.backend_error[0] ? xfo.backend_error : "no reason given");
+}
+
 /* Acts on dom0's backend-state. xfo.lock held. */
 static void xfo_backend_check(void)
 {
 	unsigned int be;
-	char *msg;
 
 	if (xenbus_scanf(XBT_NIL, xfo.xs_dir, "backend-state", "%u", &be) != 1)
 		return;
 	xfo.backend_state = be;
+	if (xfo.state == XenbusStateConnected) {
+		if (be == XenbusStateClosed)
+			xfo_backend_closed();
+		return;
+	}
 	/* Before state 3 is ours, an answer is not for these keys yet:
 	 * xfo_xs_publish() looks again once it is. */
 	if (xfo.state != XenbusStateInitialised)
@@ -368,11 +415,7 @@ static void xfo_backend_check(void)
 		}
 	} else if (be == XenbusStateClosed && !(xfo.flags & XFO_GUEST_F_REFUSED)) {
 		xfo.flags |= XFO_GUEST_F_REFUSED;
-		msg = xenbus_read(XBT_NIL, xfo.xs_dir, "backend-error", NULL);
-		if (!IS_ERR(msg)) {
-			strscpy(xfo.backend_error, msg, sizeof(xfo.backend_error));
-			kfree(msg);
-		}
+		xfo_backend_error();
 		pr_warn("dom0 refused the pages (%s); faults stay with the guest\n",
 			xfo.backend_error[0] ? xfo.backend_error : "no reason given");
 	}
@@ -521,11 +564,8 @@ void xfo_xen_start(void)
  */
 static bool xfo_unmap_guest_areas(void)
 {
-	struct xfo_op_domain op = { .domid = DOMID_SELF };
-	int rc;
+	int rc = xfo_unmap_self();
 
-	rc = _hypercall2(int, xfo_op, XFOOP_unmap_guest_areas, &op);
-	xfo.last_unmap_rc = rc;
 	switch (rc) {
 	case 0:
 		return true;
