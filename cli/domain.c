@@ -80,7 +80,8 @@ static int do_help(int argc, char **argv)
 		"  stats   prints the domain's counters (struct xfo_stats): faults\n"
 		"          seen, program runs, errors, instructions and time,\n"
 		"          verdicts per class, faults resolved, pages installed,\n"
-		"          faults bounced per reason.\n"
+		"          faults bounced per reason, refill notifications sent\n"
+		"          to the guest, whether Xen has the guest's areas.\n"
 		"          -w, --watch [SECONDS]  print again every SECONDS\n"
 		"                             (default 1, fractions allowed; after\n"
 		"                             DOMID) with the change since the last\n"
@@ -111,9 +112,10 @@ static int do_help(int argc, char **argv)
 		"  \"fault_around\"}, \"resolved\", \"pages_installed\", \"bounced\":\n"
 		"  {\"verdict\", \"prog_error\", \"not_in_region\", \"class_denied\",\n"
 		"  \"present\", \"kernel_mode\", \"no_l1\", \"pool_empty\",\n"
-		"  \"bad_frame\", \"pte_update\", \"not_built\"}}; with --watch an\n"
-		"  array of those. attach: {\"domid\", \"prog_id\", \"prog_name\",\n"
-		"  \"file\", \"insns\", \"replaced_prog_id\" (0: none),\n"
+		"  \"bad_frame\", \"pte_update\", \"not_built\", \"ring_full\",\n"
+		"  \"prot_denied\"}, \"notifications\", \"areas_mapped\"}; with\n"
+		"  --watch an array of those. attach: {\"domid\", \"prog_id\",\n"
+		"  \"prog_name\", \"file\", \"insns\", \"replaced_prog_id\" (0: none),\n"
 		"  \"replaced_unloaded\"}. detach: {\"domid\", \"prog_id\",\n"
 		"  \"prog_name\", \"unloaded\"}. trace: {\"domid\", \"records\":\n"
 		"  [{\"len\", \"data\" (hex)}], \"dropped\"}. connect: {\"domid\",\n"
@@ -540,6 +542,14 @@ static void sleep_ms(uint64_t ms)
 		;
 }
 
+/* Reasons since interface 1.1, counted in bounced_more[]. */
+static const char *const bounce_more_names[] = {
+	[XFO_BOUNCE_RING_FULL - XFO_BOUNCE_NR] = "ring_full",
+	[XFO_BOUNCE_PROT_DENIED - XFO_BOUNCE_NR] = "prot_denied",
+};
+_Static_assert(sizeof(bounce_more_names) / sizeof(bounce_more_names[0]) ==
+	       XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR, "a name for every reason");
+
 static void json_stats(uint16_t domid, const struct xfo_op_stats *st)
 {
 	const struct xfo_stats *s = &st->stats;
@@ -566,7 +576,13 @@ static void json_stats(uint16_t domid, const struct xfo_op_stats *st)
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		jsonw_uint_field(json_wtr, xfo_bounce_reason_name(i),
 				 s->bounced[i]);
+	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
+		jsonw_uint_field(json_wtr, bounce_more_names[i],
+				 s->bounced_more[i]);
 	jsonw_end_object(json_wtr);
+	jsonw_uint_field(json_wtr, "notifications", s->notifications);
+	jsonw_bool_field(json_wtr, "areas_mapped",
+			 s->flags & XFO_STATS_F_AREAS_MAPPED);
 	jsonw_end_object(json_wtr);
 }
 
@@ -598,6 +614,8 @@ static void text_stats(uint16_t domid, const struct xfo_op_stats *st,
 		       st->prog_name);
 	else
 		printf("domain %u: no program attached\n", domid);
+	printf("  guest areas: %s\n", s->flags & XFO_STATS_F_AREAS_MAPPED ?
+	       "mapped" : "not mapped");
 	row(2, "faults_seen", s->faults_seen, PREV(faults_seen), NULL);
 	row(2, "prog_runs", s->prog_runs, PREV(prog_runs), NULL);
 	row(2, "prog_errors", s->prog_errors, PREV(prog_errors), NULL);
@@ -620,6 +638,10 @@ static void text_stats(uint16_t domid, const struct xfo_op_stats *st,
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		row(4, xfo_bounce_reason_name(i), s->bounced[i],
 		    PREV(bounced[i]), NULL);
+	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
+		row(4, bounce_more_names[i], s->bounced_more[i],
+		    PREV(bounced_more[i]), NULL);
+	row(2, "notifications", s->notifications, PREV(notifications), NULL);
 #undef PREV
 }
 

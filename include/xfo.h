@@ -25,7 +25,7 @@
 #include <stdint.h>
 #endif
 
-#define XFO_INTERFACE_VERSION      0x00010000u
+#define XFO_INTERFACE_VERSION      0x00010001u
 #define XFO_INTERFACE_MAJOR(v)     ((v) >> 16)
 #define XFO_INTERFACE_MINOR(v)     ((v) & 0xffffu)
 
@@ -169,6 +169,8 @@ enum xfo_helper_id {
 #define XFOOP_unload            7   /* struct xfo_op_unload */
 #define XFOOP_trace_read        8   /* struct xfo_op_trace */
 #define XFOOP_unmap_guest_areas 9   /* struct xfo_op_domain */
+/* 10 is never assigned: 1.0's probes use it as the unknown op. */
+#define XFOOP_prog_list         11  /* struct xfo_op_prog_list, since 1.1 */
 
 #define XFO_CAP_ZERO_FILL       (1u << 0)
 #define XFO_CAP_FAULT_AROUND    (1u << 1)
@@ -229,6 +231,35 @@ struct xfo_op_trace {
     uint16_t pad;             /* IN: zero */
 };
 
+/* xfo_prog_info.domid of a program attached to no domain (DOMID_INVALID). */
+#define XFO_DOMID_NONE          0x7ff4u
+
+/* A loaded program, as XFOOP_prog_list reports it. */
+struct xfo_prog_info {
+    uint32_t prog_id;         /* OUT */
+    uint32_t insn_cnt;        /* OUT */
+    uint32_t map_cnt;         /* OUT */
+    uint32_t users;           /* OUT: domains it is attached to */
+    uint16_t domid;           /* OUT: the lowest of them, or XFO_DOMID_NONE */
+    uint16_t pad[3];          /* OUT: zero */
+    char     name[XFO_NAME_LEN]; /* OUT: NUL-terminated */
+};                            /* 56 bytes */
+
+/*
+ * The loaded programs whose id is first_id or above, in ascending id
+ * order: the first max of them go to progs. A caller that got nr < total
+ * asks again with first_id one above the last id it got.
+ */
+struct xfo_op_prog_list {
+    xfo_guest_ptr_t progs;    /* IN: room for max struct xfo_prog_info */
+    uint32_t max;             /* IN: entries at progs; 0 counts only */
+    uint32_t first_id;        /* IN */
+    uint32_t nr;              /* OUT: entries written, at most max */
+    uint32_t total;           /* OUT: programs loaded with id >= first_id */
+    uint32_t flags;           /* IN: zero (none defined) */
+    uint32_t pad;             /* IN: zero */
+};                            /* 32 bytes */
+
 /* Why a fault the program wanted offloaded went to the guest after all. */
 enum xfo_bounce_reason {
     XFO_BOUNCE_VERDICT = 0,   /* the program said BOUNCE */
@@ -242,8 +273,16 @@ enum xfo_bounce_reason {
     XFO_BOUNCE_BAD_FRAME,     /* a pool entry failed validation */
     XFO_BOUNCE_PTE_UPDATE,    /* Xen's L1 update path refused */
     XFO_BOUNCE_NOT_BUILT,     /* resolver not built in this Xen */
-    XFO_BOUNCE_NR
+    XFO_BOUNCE_NR,            /* entries of xfo_stats.bounced[] */
+    /* Since 1.1, counted in xfo_stats.bounced_more[reason - XFO_BOUNCE_NR]
+     * (before, in POOL_EMPTY and CLASS_DENIED): */
+    XFO_BOUNCE_RING_FULL = XFO_BOUNCE_NR, /* no room in the completion ring */
+    XFO_BOUNCE_PROT_DENIED,   /* the region's protection forbids the access */
+    XFO_BOUNCE_NR_ALL
 };
+
+/* xfo_stats.flags: the domain's state when the counters were read. */
+#define XFO_STATS_F_AREAS_MAPPED  (1u << 0)  /* Xen has the guest's areas */
 
 struct xfo_stats {
     uint64_t faults_seen;     /* #PFs that reached the hook */
@@ -255,7 +294,17 @@ struct xfo_stats {
     uint64_t resolved;        /* faults Xen resolved itself */
     uint64_t pages_installed; /* including fault-around neighbours */
     uint64_t bounced[XFO_BOUNCE_NR];
-    uint64_t reserved[5];     /* zero */
+    /* The 1.0 reserved[] words, given meaning in 1.1 (an older Xen leaves
+     * them zero); reserved[] stays for code that zeroes them. */
+    union {
+        uint64_t reserved[5];
+        struct {
+            uint64_t bounced_more[XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR];
+            uint64_t notifications; /* refill events sent to the guest */
+            uint64_t flags;   /* XFO_STATS_F_*: not a counter, not reset */
+            uint64_t spare;   /* zero */
+        };
+    };
 };                            /* 208 bytes */
 
 struct xfo_op_stats {
@@ -320,8 +369,10 @@ struct xfo_ring {
 /*
  * Pool entries: frame numbers of free guest pages, as they appear in the
  * guest's PTEs (for a PV guest, its MFNs). The guest produces, Xen
- * consumes; Xen notifies the event channel when the level falls below
- * the watermark.
+ * consumes; Xen notifies the event channel when a fault leaves the
+ * level below the watermark or at zero, at most once per move of the
+ * guest's prod: the guest answers each notification with a refill
+ * (docs/guest.md).
  * Completion entries: a page Xen installed, and in which region. Xen
  * produces, the guest consumes and from then on owns the page's mapping.
  * Region XFO_COMPLETION_RETURNED hands back a frame Xen took from the pool

@@ -51,3 +51,21 @@ _Static_assert(XFO_VERDICT_ARG(XFO_VERDICT_FAULT_AROUND(7)) == 7,
 _Static_assert(!XFO_VERDICT_VALID(XFO_VERDICT(XFO_CLASS_MAX + 1, 0)),
 	       "reserved class is invalid");
 _Static_assert(!XFO_VERDICT_VALID(1ull << 16), "high bits are invalid");
+
+/* 1.1 gave the 1.0 reserved words meaning without moving anything. */
+OFF(struct xfo_stats, bounced, 80);
+OFF(struct xfo_stats, reserved, 168);
+OFF(struct xfo_stats, bounced_more, 168);
+OFF(struct xfo_stats, notifications, 184);
+OFF(struct xfo_stats, flags, 192);
+OFF(struct xfo_stats, spare, 200);
+_Static_assert(XFO_BOUNCE_NR == 11 && XFO_BOUNCE_NR_ALL == 13,
+	       "bounce reasons of 1.0 and 1.1");
+
+SIZE(struct xfo_prog_info, 56);
+OFF(struct xfo_prog_info, domid, 16);
+OFF(struct xfo_prog_info, name, 24);
+SIZE(struct xfo_op_prog_list, 32);
+OFF(struct xfo_op_prog_list, max, 8);
+OFF(struct xfo_op_prog_list, nr, 16);
+OFF(struct xfo_op_prog_list, flags, 24);

@@ -258,6 +258,9 @@ static void fill_stats(const xencall_handle *h, uint16_t domid,
 	if (p)
 		memcpy(op->prog_name, p->name, sizeof(op->prog_name));
 	memset(s, 0, sizeof(*s));
+	/* A state: reset leaves it. */
+	if (d->mapped)
+		s->flags = XFO_STATS_F_AREAS_MAPPED;
 	if (d->reset)
 		return;
 	/* Distinct values, growing by 10 faults per read. */
@@ -272,6 +275,9 @@ static void fill_stats(const xencall_handle *h, uint16_t domid,
 	s->pages_installed = 700;
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		s->bounced[i] = 11 + i;
+	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
+		s->bounced_more[i] = 11 + XFO_BOUNCE_NR + i;
+	s->notifications = 31;
 }
 
 static int op_trace(xencall_handle *h, struct xfo_op_trace *op)

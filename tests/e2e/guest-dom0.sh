@@ -127,6 +127,9 @@ case $AGENT in
 *'"connected":true'*) pass "handshake.guest_connected (state $gstate)" ;;
 *) fail handshake.guest_connected "the guest is not connected: state '${gstate:-?}', xenstore state '$(xenstore-read "$X/state" 2>/dev/null)'${be:+, refused: $be}" ;;
 esac
+xstats
+check handshake.xen_areas_mapped "$(why_none "Xen's stats: $S")" \
+	eval '[ $CONNECTED -eq 1 ] && echo "$S" | grep -q "\"areas_mapped\": *true"'
 out=$(timeout 30 xfoctl domain connect "$D" 2>&1)
 check handshake.connect_twice "$(why_none "a second connect said: $out")" \
 	eval '[ $CONNECTED -eq 1 ] && echo "$out" | grep -q "connected already"'
@@ -138,6 +141,8 @@ check handshake.connect_twice "$(why_none "a second connect said: $out")" \
 run_touch() {
 	timeout 30 xfoctl domain attach "$D" "$BPF/$1.bpf.o" --replace >/tmp/attach.out 2>&1 ||
 		{ fail "$1.attach" "$(tail -n 1 /tmp/attach.out)"; }
+	agent
+	refills0=$(jget "$AGENT" pool.refills) irqs0=$(jget "$AGENT" pool.notifications)
 	timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
 	domu 600 touch_region $MB
 	TOUCH_RC=$?
@@ -147,6 +152,16 @@ run_touch() {
 	GUEST_OFFLOADED=$(num 'faults handled by the guest' 2)
 	TOUCH_TIME=$(line 'first touch [0-9.]+ ms')
 	note "$1: $S"
+	# Xen's notifications against the guest's refills in the same phase.
+	S1=$S
+	cp /tmp/domu.out /tmp/touch.out
+	agent
+	cp /tmp/touch.out /tmp/domu.out
+	REFILLS=$(( $(jget "$AGENT" pool.refills) - refills0 ))
+	IRQS=$(( $(jget "$AGENT" pool.notifications) - irqs0 ))
+	NOTIFS=$(jget "$S1" notifications)
+	note "$1: Xen sent $NOTIFS refill notifications, the guest took $IRQS interrupts and refilled $REFILLS times"
+	S=$S1
 }
 ok_touch() {	# NAME: the workload's own checks
 	check "$1.correct" "touch_region $MB exited $TOUCH_RC: $(tail -n 2 /tmp/domu.out | tr '\n' ' ')" \
@@ -173,6 +188,9 @@ check zero_fill.one_page_per_fault "$(why_none "pages_installed '$inst' != resol
 	eval 'ge "$res" 1 && eq "$inst" "$res"'
 check zero_fill.guest_owns_installed "$(why_none "the guest took '$GUEST_OFFLOADED' completions, Xen installed '$inst'")" \
 	eval 'ge "$inst" 1 && eq "$GUEST_OFFLOADED" "$inst"'
+# At most one notification per refill (docs/guest.md), and some.
+check zero_fill.notifications_bounded "$(why_none "Xen sent '$NOTIFS' notifications for $REFILLS refills")" \
+	eval 'ge "$NOTIFS" 1 && [ "$NOTIFS" -le $((REFILLS + 1)) ]'
 balanced zero_fill
 
 # --- fault_around: fewer faults for the same work ------------------------------------
@@ -186,6 +204,8 @@ check fault_around.fewer_faults "$(why_none "$fa_faults faults (Xen resolved '$r
 	eval 'ge "$res" 1 && [ $((fa_faults * 4)) -le $PAGES ] && [ $((fa_faults * 2)) -le $zf_faults ]'
 check fault_around.pages_installed "$(why_none "Xen installed '$inst' of $PAGES pages")" \
 	eval 'ge "$inst" 1 && [ $((inst * 100)) -ge $((PAGES * 99)) ] && eq "$GUEST_OFFLOADED" "$inst"'
+check fault_around.notifications_bounded "$(why_none "Xen sent '$NOTIFS' notifications for $REFILLS refills")" \
+	eval 'ge "$NOTIFS" 1 && [ "$NOTIFS" -le $((REFILLS + 1)) ]'
 balanced fault_around
 
 # --- bounce_all: nothing offloaded, the same results ------------------------------
@@ -200,6 +220,65 @@ check bounce_all.guest_handled_all "the guest handled '$GUEST_FAULTS' faults, th
 check bounce_all.same_results "results differ: zero_fill '$zf_result', fault_around '$fa_result', bounce_all '$TOUCH_RESULT'" \
 	eval '[ -n "$TOUCH_RESULT" ] && [ "$TOUCH_RESULT" = "$zf_result" ] && [ "$TOUCH_RESULT" = "$fa_result" ]'
 balanced bounce_all
+
+# --- a write the region's protection forbids: a bounce reason of its own ------------
+timeout 30 xfoctl domain attach "$D" "$BPF/zero_fill.bpf.o" --replace >/dev/null 2>&1
+timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
+domu 60 touch_region 1 --write-readonly
+rc=$?
+xstats
+pd=$(jget "$S" bounced.prot_denied) cd=$(jget "$S" bounced.class_denied)
+check prot_denied.sigsegv "touch_region --write-readonly exited $rc: $(tail -n 1 /tmp/domu.out)" eq $rc 0
+check prot_denied.counted "$(why_none "bounced.prot_denied '$pd', class_denied '$cd'")" \
+	eval 'ge "$pd" 1 && eq "$cd" 0'
+
+# --- dom0 disconnects: faults stay correct without offload; a reconnect works ------
+xenstate() { xenstore-read "$X/state" 2>/dev/null; }
+# small_touch NAME: touch_region 16, the workload's own checks, S.
+SMB=16 SPAGES=4096
+small_touch() {
+	timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
+	domu 300 touch_region $SMB
+	rc=$?
+	xstats
+	check "$1.correct" "touch_region $SMB exited $rc: $(tail -n 2 /tmp/domu.out | tr '\n' ' ')" \
+		eval '[ $rc -eq 0 ] && [ "$(line "read zero at first touch")" = "touch_region: $SMB MiB, $SPAGES pages: $SPAGES read zero at first touch, $SPAGES kept the pattern" ]'
+	GUEST_FAULTS=$(num 'faults handled by the guest' 1)
+}
+out=$(timeout 30 xfoctl domain disconnect "$D" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/  | /'
+check disconnect.unmapped "xfoctl domain disconnect exited $rc: $out" eq $rc 0
+n=0
+while [ $n -lt 50 ] && [ "$(xenstate)" != 3 ]; do n=$((n + 1)); sleep 0.2; done
+agent
+gstate=$(jget "$AGENT" handshake.state)
+check disconnect.guest_offers_again "the guest is in state '$gstate' (xenstore '$(xenstate)'): $(echo "$AGENT" | grep -o '"handshake":{[^}]*}')" \
+	eval 'eq "$gstate" 3 && echo "$AGENT" | grep -q "\"connected\":false"'
+xstats
+check disconnect.xen_areas_unmapped "Xen's stats: $S" eval 'echo "$S" | grep -q "\"areas_mapped\": *false"'
+timeout 30 xfoctl domain attach "$D" "$BPF/zero_fill.bpf.o" --replace >/dev/null 2>&1
+small_touch disconnect
+# No areas, no region: zero_fill itself says BOUNCE (bounced.verdict).
+res=$(jget "$S" resolved) nir=$(jget "$S" bounced.not_in_region) bv=$(jget "$S" bounced.verdict)
+note "disconnected: resolved $res, bounced.verdict $bv, bounced.not_in_region $nir, the guest handled $GUEST_FAULTS faults"
+check disconnect.guest_handles_all "resolved '$res', the guest handled '$GUEST_FAULTS' of $SPAGES, bounced verdict '$bv' + not_in_region '$nir'" \
+	eval 'eq "$res" 0 && eq "$GUEST_FAULTS" $SPAGES && ge "$((bv + nir))" $SPAGES'
+out=$(timeout 90 xfoctl domain connect "$D" --wait 30 2>&1)
+rc=$?
+echo "$out" | sed 's/^/  | /'
+check reconnect.connect "xfoctl domain connect after the disconnect exited $rc: $(echo "$out" | tail -n 1)" eq $rc 0
+n=0
+while [ $n -lt 50 ] && [ "$(xenstate)" != 4 ]; do n=$((n + 1)); sleep 0.2; done
+agent
+check reconnect.guest_connected "the guest: $(echo "$AGENT" | grep -o '"handshake":{[^}]*}')" \
+	eval 'echo "$AGENT" | grep -q "\"connected\":true"'
+small_touch reconnect
+res=$(jget "$S" resolved)
+note "reconnected: resolved $res of $SPAGES first touches, the guest handled $GUEST_FAULTS"
+check reconnect.offloaded "Xen resolved '$res' of $SPAGES first touches" \
+	eval 'ge "$res" 1 && [ $((res * 100)) -ge $((SPAGES * 99)) ]'
+balanced reconnect
 
 # --- a program under the shim --------------------------------------------------------
 timeout 30 xfoctl domain attach "$D" "$BPF/zero_fill.bpf.o" --replace >/dev/null 2>&1
@@ -219,11 +298,20 @@ balanced shim
 # --- 100 rounds of map, touch, unmap, exit: no leak ------------------------------------
 domu 60 'sync; echo 3 >/proc/sys/vm/drop_caches; awk "\$1 == \"MemFree:\" { print \$2 }" /proc/meminfo'
 mf0=$(head -n 1 /tmp/domu.out)
+agent
+refills0=$(jget "$AGENT" pool.refills)
 timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
 domu 900 map_unmap_loop $ROUNDS 4
 rc=$?
 xstats
 res=$(jget "$S" resolved)
+cp /tmp/domu.out /tmp/loop.out
+agent
+cp /tmp/loop.out /tmp/domu.out
+REFILLS=$(( $(jget "$AGENT" pool.refills) - refills0 )) NOTIFS=$(jget "$S" notifications)
+note "map_unmap_loop: Xen sent $NOTIFS refill notifications, the guest refilled $REFILLS times; bounced.pool_empty $(jget "$S" bounced.pool_empty), ring_full $(jget "$S" bounced.ring_full)"
+check map_unmap.notifications_bounded "$(why_none "Xen sent '$NOTIFS' notifications for $REFILLS refills")" \
+	eval 'ge "$NOTIFS" 1 && [ "$NOTIFS" -le $((REFILLS + 1)) ]'
 domu 60 'sync; echo 3 >/proc/sys/vm/drop_caches; awk "\$1 == \"MemFree:\" { print \$2 }" /proc/meminfo'
 mf1=$(head -n 1 /tmp/domu.out)
 note "map_unmap_loop: MemFree $mf0 -> $mf1 KiB; Xen resolved $res of $((ROUNDS * 1024)) first touches"
@@ -261,6 +349,7 @@ check unload.reconnect "$(why_none "xfoctl domain connect after the reload exite
 
 # --- destroyed while it faults -----------------------------------------------------------
 timeout 30 xfoctl domain attach "$D" "$BPF/zero_fill.bpf.o" --replace >/dev/null 2>&1
+timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
 domu 30 '(i=0; while [ $i -lt 1000 ]; do touch_region 64 >/dev/null 2>&1 || sleep 1; i=$((i + 1)); done) >/dev/null 2>&1 </dev/null &'
 # Faulting: Xen's counters move between two reads a second apart.
 n=0 moving=0
@@ -271,7 +360,7 @@ while [ $n -lt 30 ]; do
 	if ge "$f1" 1 && [ $((f1 - f0)) -ge 200 ]; then moving=1; break; fi
 	n=$((n + 1))
 done
-note "at the destroy: faults_seen +$((f1 - f0)), resolved +$((r1 - r0)) in the last second"
+note "at the destroy: faults_seen +$((f1 - f0)), resolved +$((r1 - r0)) in the last second; since the reset: faults_seen $f1, resolved $r1, bounced.pool_empty $(jget "$S" bounced.pool_empty), Xen sent $(jget "$S" notifications) refill notifications"
 check destroy.while_faulting "faults_seen moved by $((f1 - f0)) in a second" eq $moving 1
 check destroy.while_offloading "$(why_none "resolved moved by $((r1 - r0)) in a second")" \
 	eval 'ge "$r1" 1 && [ $((r1 - r0)) -ge 100 ]'

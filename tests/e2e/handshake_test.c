@@ -167,7 +167,7 @@ static void test_version(void)
 	ret = xfo_guest__check(&k, err, sizeof(err));
 	check("check_major_differs", ret == -EPROTO &&
 	      !strcmp(err, "domain 7 speaks xfo interface 2.0 (0x00020000), "
-		      "this dom0 1.0: the major versions differ"),
+		      "this dom0 1.1: the major versions differ"),
 	      "ret %d, '%s'", ret, err);
 }
 

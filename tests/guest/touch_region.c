@@ -6,14 +6,21 @@
  * its first word), writes a pattern over all of it, reads it back, and
  * prints the counts, the module's statistics before and after, and the
  * times. Exit 0 when every check held.
+ *
+ * touch_region MB --write-readonly: mprotects the region read-only and
+ * writes to its first page, which must raise SIGSEGV (Xen bounces the
+ * fault as PROT_DENIED, the kernel refuses the write). In this process:
+ * a forked child would not have the region.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <setjmp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,11 +34,18 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static sigjmp_buf segv_jmp;
+
+static void on_segv(int sig)
+{
+	siglongjmp(segv_jmp, 1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = XFO_GUEST_DEVICE;
 	struct xfo_guest_stats s0, s1, s2;
-	int write_first = 0, have_stats, fd, i;
+	int write_first = 0, write_readonly = 0, have_stats, fd, i;
 	size_t mb = 0, len, pages, pg, w, words, zero_ok = 0, verified = 0, p;
 	const uint64_t seed = 0x9e3779b97f4a7c15ull;
 	double t0, t1, t2, t3;
@@ -43,6 +57,8 @@ int main(int argc, char **argv)
 			dev = argv[++i];
 		} else if (!strcmp(argv[i], "--write-first")) {
 			write_first = 1;
+		} else if (!strcmp(argv[i], "--write-readonly")) {
+			write_readonly = 1;
 		} else if (!mb) {
 			mb = strtoul(argv[i], &end, 10);
 			if (*end || !mb) {
@@ -77,6 +93,28 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_ms();
+
+	if (write_readonly) {
+		volatile int segv = 0;
+
+		if (mprotect(m, len, PROT_READ)) {
+			fprintf(stderr, "touch_region: mprotect: %s\n", strerror(errno));
+			return 1;
+		}
+		signal(SIGSEGV, on_segv);
+		if (sigsetjmp(segv_jmp, 1))
+			segv = 1;
+		else
+			*(volatile uint64_t *)m = 1;
+		signal(SIGSEGV, SIG_DFL);
+		munmap(m, len);
+		if (!segv) {
+			printf("touch_region: FAIL: a write to the read-only region did not get SIGSEGV\n");
+			return 1;
+		}
+		printf("touch_region: a write to the read-only region got SIGSEGV\n");
+		return 0;
+	}
 
 	/* First touch of every page. */
 	for (p = 0; p < pages; p++) {

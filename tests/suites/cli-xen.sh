@@ -168,10 +168,10 @@ fi
 # ------------------------------------------------------------------------
 RUN=("${FAKE_ENV[@]}")
 
-t fake_xen_version 0 '^xfo interface 1\.0 \(0x00010000\): compatible with xfoctl.s 1\.0$' '' -- xen version
+t fake_xen_version 0 '^xfo interface 1\.1 \(0x00010001\): compatible with xfoctl.s 1\.1$' '' -- xen version
 t fake_xen_version_caps 0 '^caps: zero_fill fault_around maps trace bit9 \(0x0000020f\)$' '' -- xen version
 t fake_xen_version_limits 0 '^max_insns: 4096$' '' -- xen version
-tj fake_xen_version_json 0 interface=1.0 interface_version=65536 compatible=true caps_mask=527 caps.0=zero_fill caps.3=trace caps.4=bit9 max_insns=4096 max_maps=8 -- xen version
+tj fake_xen_version_json 0 interface=1.1 interface_version=65537 compatible=true caps_mask=527 caps.0=zero_fill caps.3=trace caps.4=bit9 max_insns=4096 max_maps=8 -- xen version
 
 t fake_stats_empty 0 '^domain 0: no program attached$' '' -- domain stats 0
 tj fake_stats_empty_json 0 domid=0 prog_id=0 prog_name= -- domain stats 0
@@ -199,9 +199,13 @@ t fake_stats_per_run 0 '^  prog_insns +9900  \([0-9.]+ per run\)$' '' -- domain 
 t fake_stats_verdicts 0 '^    fault_around +300$' '' -- domain stats 0
 t fake_stats_bounced 0 '^    pool_empty +18$' '' -- domain stats 0
 t fake_stats_bounced_last 0 '^    not_built +21$' '' -- domain stats 0
+t fake_stats_ring_full 0 '^    ring_full +22$' '' -- domain stats 0
+t fake_stats_prot_denied 0 '^    prot_denied +23$' '' -- domain stats 0
+t fake_stats_notifications 0 '^  notifications +31$' '' -- domain stats 0
+t fake_stats_areas 0 '^  guest areas: not mapped$' '' -- domain stats 0
 x domain stats 0
-if [ "$(grep -cE '^ +[a-z_0-9]+ +[0-9]+' "$T/out")" = 21 ]; then pass fake_stats_all_counters; else fail fake_stats_all_counters "expected 21 counters: $(cat "$T/out")"; fi
-tj fake_stats_json 0 '.={object 12}' domid=0 prog_id=6 prog_name=pick_bounce 'faults_seen~^1[0-9]{3}$' 'prog_runs~^[0-9]+$' prog_errors=2 prog_insns=9900 prog_ns=49500 'verdicts={object 3}' verdicts.bounce=100 verdicts.zero_fill=200 verdicts.fault_around=300 resolved=500 pages_installed=700 'bounced={object 11}' bounced.verdict=11 bounced.prog_error=12 bounced.not_in_region=13 bounced.class_denied=14 bounced.present=15 bounced.kernel_mode=16 bounced.no_l1=17 bounced.pool_empty=18 bounced.bad_frame=19 bounced.pte_update=20 bounced.not_built=21 -- domain stats 0
+if [ "$(grep -cE '^ +[a-z_0-9]+ +[0-9]+' "$T/out")" = 24 ]; then pass fake_stats_all_counters; else fail fake_stats_all_counters "expected 24 counters: $(cat "$T/out")"; fi
+tj fake_stats_json 0 '.={object 14}' domid=0 prog_id=6 prog_name=pick_bounce 'faults_seen~^1[0-9]{3}$' 'prog_runs~^[0-9]+$' prog_errors=2 prog_insns=9900 prog_ns=49500 'verdicts={object 3}' verdicts.bounce=100 verdicts.zero_fill=200 verdicts.fault_around=300 resolved=500 pages_installed=700 'bounced={object 13}' bounced.verdict=11 bounced.prog_error=12 bounced.not_in_region=13 bounced.class_denied=14 bounced.present=15 bounced.kernel_mode=16 bounced.no_l1=17 bounced.pool_empty=18 bounced.bad_frame=19 bounced.pte_update=20 bounced.not_built=21 bounced.ring_full=22 bounced.prot_denied=23 notifications=31 areas_mapped=false -- domain stats 0
 t fake_stats_no_domain 1 '' '^Error: no domain 2 \(ESRCH\)$' -- domain stats 2
 tj fake_stats_no_domain_json 1 'error=no domain 2 (ESRCH)' -- domain stats 2
 t fake_stats_prefix 0 '^domain 0: prog 6' '' -- d s 0
@@ -211,7 +215,7 @@ t fake_watch_short 0 '^sample 2, every 0\.010 s$' '' -- domain stats 0 0.01 -wc 
 t fake_watch_delta 0 '^  faults_seen +[0-9]+  \+10$' '' -- domain stats 0 --count 2 --watch 0.01
 x domain stats 0 --watch 0.01 --count 3
 if [ "$(grep -c '^domain 0: prog 6' "$T/out")" = 3 ]; then pass fake_watch_three_samples; else fail fake_watch_three_samples "$(head -c 300 "$T/out")"; fi
-tj fake_watch_json 0 '.=[array 3]' 0.domid=0 2.prog_name=pick_bounce '2.bounced={object 11}' -- domain stats 0 --watch 0.01 --count 3
+tj fake_watch_json 0 '.=[array 3]' 0.domid=0 2.prog_name=pick_bounce '2.bounced={object 13}' -- domain stats 0 --watch 0.01 --count 3
 t fake_count_alone 0 '^sample 2, every 1\.000 s$' '' -- domain stats 0 --count 2
 # Interrupted: stops at once and exits 0, the JSON array closed.
 # --count 2 in case the signal came too early: no hang, a failure.
@@ -228,7 +232,7 @@ else
 fi
 
 t fake_reset 0 '^reset the statistics of domain 0$' '' -- domain reset 0
-tj fake_reset_zero 0 faults_seen=0 prog_errors=0 bounced.not_built=0 prog_id=6 verdicts.zero_fill=0 -- domain stats 0
+tj fake_reset_zero 0 faults_seen=0 prog_errors=0 bounced.not_built=0 bounced.prot_denied=0 notifications=0 prog_id=6 verdicts.zero_fill=0 -- domain stats 0
 tj fake_reset_json 0 domid=1 reset=true -- domain reset 1
 t fake_reset_no_domain 1 '' 'no domain 9 \(ESRCH\)' -- domain reset 9
 
@@ -265,9 +269,9 @@ RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
 t fake_eperm 1 '' '^Error: only the control domain may query the xfo interface \(EPERM\)$' -- domain attach 0 "$EX/zero_fill.bpf.o"
 tj fake_eperm_json 1 'error=only the control domain may query the xfo interface (EPERM)' -- domain detach 0
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=v2)
-t fake_v2_version 0 '^xfo interface 2\.0 \(0x00020000\): NOT compatible with xfoctl.s 1\.0$' '' -- xen version
+t fake_v2_version 0 '^xfo interface 2\.0 \(0x00020000\): NOT compatible with xfoctl.s 1\.1$' '' -- xen version
 tj fake_v2_version_json 0 compatible=false interface=2.0 -- xen version
-t fake_v2_refused 1 '' "Xen's xfo interface is 2\.0, xfoctl's 1\.0: the major versions differ" -- domain stats 0
+t fake_v2_refused 1 '' "Xen's xfo interface is 2\.0, xfoctl's 1\.1: the major versions differ" -- domain stats 0
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=noprivcmd)
 if [ -e /dev/xen/privcmd ] || [ -e /proc/xen/privcmd ]; then
 	echo "note: this is a Xen domain: fake_noprivcmd is not run"

@@ -58,12 +58,12 @@ tj help_json 0 'help~^Usage: xfoctl' -- help
 tj help_policy_json 0 'help~CTX is FIELD=VALUE' -- policy help
 
 t version 0 '^xfoctl v[0-9]' '' -- version
-t version_interface 0 '^interface version 1\.0 \(0x00010000\)$' '' -- version
+t version_interface 0 '^interface version 1\.1 \(0x00010001\)$' '' -- version
 t version_flag 0 '^xfoctl v[0-9]' '' -- -V
 t version_long_flag 0 'interface version' '' -- --version
 t version_prefix 0 '^xfoctl v[0-9]' '' -- vers
 t version_anywhere 0 '^xfoctl v[0-9]' '' -- policy verify nothing.o -V
-tj version_json 0 name=xfoctl interface=1.0 interface_version=65536 'version~^[0-9]+\.[0-9]+' -- version
+tj version_json 0 name=xfoctl interface=1.1 interface_version=65537 'version~^[0-9]+\.[0-9]+' -- version
 t version_extra_arg 2 '' "takes no arguments" -- version now
 
 t usage_no_args 2 '' 'missing object' --

@@ -97,6 +97,11 @@ for want in domu.create module.loaded handshake.connect handshake.guest_connecte
 	zero_fill.correct zero_fill.resolved_99pct zero_fill.accounting \
 	fault_around.correct fault_around.fewer_faults \
 	bounce_all.correct bounce_all.nothing_offloaded bounce_all.same_results \
+	handshake.xen_areas_mapped zero_fill.notifications_bounded fault_around.notifications_bounded \
+	map_unmap.notifications_bounded \
+	prot_denied.sigsegv prot_denied.counted disconnect.unmapped disconnect.guest_offers_again \
+	disconnect.xen_areas_unmapped disconnect.correct disconnect.guest_handles_all \
+	reconnect.connect reconnect.guest_connected reconnect.correct reconnect.offloaded \
 	shim.correct shim.offloaded map_unmap.correct map_unmap.memfree_baseline \
 	map_unmap.accounting guest.kernel_clean unload.rmmod unload.pages_freed unload.reconnect \
 	destroy.while_faulting destroy.xl_list_clean destroy.xen_state_freed \

@@ -106,9 +106,13 @@ t connect_already 0 '^domain 1 is connected already \(state 4, backend-state 4, 
 x -j domain connect 1
 jv connect_already_json domid=1 connected=true already_connected=true version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4
 areas_are connect_already_mapped_once 'areas 1 1001 1002 1003 9 0x00010000'
+x -j domain stats 1
+jv stats_areas_mapped domid=1 areas_mapped=true
 
 t disconnect 0 "^Xen no longer uses domain 1's areas; backend-state 6 written$" '' -- domain disconnect 1
 areas_are disconnect_xen_unmapped ''
+x -j domain stats 1
+jv stats_areas_unmapped domid=1 areas_mapped=false
 store_is disconnect_backend_state backend-state 6
 store_is disconnect_backend_error backend-error 'dom0 disconnected the areas'
 # Nothing mapped: Xen says 0 all the same; no second answer written.
@@ -177,8 +181,8 @@ refused evtchn_missing event-channel - "data/xfo/event-channel is missing" "data
 refused evtchn_zero event-channel 0 "not a port number" ".*not a port number.*"
 refused version_decimal version 65536 "not an interface version" ".*not an interface version.*"
 refused major_2 version 0x00020000 \
-	"^Error: refused domain's keys: domain 1 speaks xfo interface 2\.0 \(0x00020000\), this dom0 1\.0: the major versions differ$" \
-	"domain 1 speaks xfo interface 2\.0 \(0x00020000\), this dom0 1\.0: the major versions differ"
+	"^Error: refused domain's keys: domain 1 speaks xfo interface 2\.0 \(0x00020000\), this dom0 1\.1: the major versions differ$" \
+	"domain 1 speaks xfo interface 2\.0 \(0x00020000\), this dom0 1\.1: the major versions differ"
 refused escape_chars pool-ring-frame $'1\e[2J' "is '1\\\\x1b\[2J'" ".*x1b.*"
 guest 3
 key state x
