@@ -16,6 +16,7 @@ static int do_help(int argc, char **argv);
 static const struct cmd objects[] = {
 	{ "policy", do_policy, "open, verify, disassemble and run policies" },
 	{ "domain", do_domain, "attach programs to domains, read statistics" },
+	{ "program", do_program, "list the programs loaded in Xen, unload them" },
 	{ "xen", do_xen, "ask Xen for its xfo interface" },
 	{ "version", do_version, "print the tool and interface versions" },
 	{ "help", do_help, "print this help" },

@@ -128,6 +128,7 @@ const char *errno_name(int err);
  * ------------------------------------------------------------------------ */
 int do_policy(int argc, char **argv);
 int do_domain(int argc, char **argv);
+int do_program(int argc, char **argv);
 int do_xen(int argc, char **argv);
 int do_version(int argc, char **argv);
 

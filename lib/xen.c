@@ -84,6 +84,7 @@ static const struct {
 	[XFOOP_trace_read] = { "trace_read", "read trace buffers" },
 	[XFOOP_unmap_guest_areas] = { "unmap_guest_areas",
 				      "unmap another domain's areas" },
+	[XFOOP_prog_list] = { "prog_list", "list programs" },
 };
 
 const char *xfo_xen__op_name(unsigned int cmd)
@@ -142,6 +143,8 @@ static const struct {
 	  "domain {dom} is not a 64-bit PV domain" },
 	{ OP(XFOOP_unmap_guest_areas), EOPNOTSUPP, "this Xen does not "
 	  "implement the unmap_guest_areas operation (no resolver built)" },
+	{ OP(XFOOP_prog_list), EOPNOTSUPP, "this Xen cannot list its "
+	  "programs (xfo interface 1.0; 1.1 can)" },
 	{ OPS_ANY, EINVAL, "Xen refused the {op} request as malformed "
 	  "(nonzero padding, an unknown flag or a bad field)" },
 	{ OPS_ANY, EOPNOTSUPP,
@@ -798,4 +801,74 @@ int xfo_xen__map_guest_areas(struct xfo_xen *x,
 int xfo_xen__unmap_guest_areas(struct xfo_xen *x, uint16_t domid)
 {
 	return domain_op(x, XFOOP_unmap_guest_areas, domid);
+}
+
+/* Programs asked for per call: Xen holds at most 64. */
+#define PROG_LIST_CHUNK	64u
+
+int xfo_xen__prog_list(struct xfo_xen *x, struct xfo_prog_info **progs,
+		       uint32_t *nr)
+{
+	struct xfo_op_prog_list *op = NULL;
+	struct xfo_prog_info *buf = NULL, *all = NULL, *grown;
+	size_t size = PROG_LIST_CHUNK * sizeof(*buf);
+	uint32_t n = 0, i, first = 0;
+	int ret = -ENOMEM;
+
+	CHECK_HANDLE(x);
+	if (!progs || !nr)
+		return local_fail(x, -EINVAL, "nowhere to put the programs");
+	*progs = NULL;
+	*nr = 0;
+	op = xfo_xen__buf_alloc(x, sizeof(*op));
+	buf = xfo_xen__buf_alloc(x, size);
+	if (!op || !buf) {
+		no_mem(x, op ? size : sizeof(*op));
+		goto out;
+	}
+	for (;;) {
+		memset(op, 0, sizeof(*op));
+		op->progs = (uintptr_t)buf;
+		op->max = PROG_LIST_CHUNK;
+		op->first_id = first;
+		ret = x->be->op(x->priv, XFOOP_prog_list, op);
+		if (ret < 0) {
+			xen_fail(x, XFOOP_prog_list, ret, 0, 0);
+			goto out;
+		}
+		if (op->nr > op->max || op->nr > op->total) {
+			ret = local_fail(x, -EPROTO, "Xen listed %u programs "
+					 "of %u for room for %u", op->nr,
+					 op->total, op->max);
+			goto out;
+		}
+		if (op->nr) {
+			grown = realloc(all, (n + op->nr) * sizeof(*all));
+			if (!grown) {
+				ret = local_fail(x, -ENOMEM, "out of memory");
+				goto out;
+			}
+			all = grown;
+		}
+		for (i = 0; i < op->nr; i++) {
+			/* Ascending, each once, even if Xen misbehaves. */
+			if (buf[i].prog_id < first)
+				continue;
+			all[n] = buf[i];
+			all[n].name[XFO_NAME_LEN - 1] = '\0';
+			first = buf[i].prog_id + 1;
+			n++;
+		}
+		if (op->nr == op->total || !op->nr || !first)
+			break;
+	}
+	*progs = all;
+	*nr = n;
+	all = NULL;
+	ret = 0;
+out:
+	free(all);
+	xfo_xen__buf_free(x, buf);
+	xfo_xen__buf_free(x, op);
+	return ret;
 }

@@ -168,6 +168,12 @@ probe abi timeout 120 xfo_probe abi
 # --- a PV domU is refused every control op -----------------------------------
 if lab_domu_start e2e >/tmp/domu-create.out 2>&1; then
 	pass domu.create
+	# A program attached to the domU, which dies with it attached.
+	DU=$(xl domid e2e 2>/dev/null)
+	out=$(timeout 30 xfoctl -j domain attach "$DU" "$BPF/zero_fill.bpf.o" 2>&1)
+	DPROG=$(jget "$out" prog_id)
+	check program.attach_domu "xfoctl domain attach $DU said: $out" ge "$DPROG" 1
+	timeout 30 xfoctl program list 2>&1 | sed 's/^/  | /'
 	lab_domu_wait e2e 120 >/tmp/domu.out
 	rc=$?
 	lab_domu_destroy e2e
@@ -182,6 +188,25 @@ if lab_domu_start e2e >/tmp/domu-create.out 2>&1; then
 	done </tmp/domu.out
 	check domu.payload "the domU payload exited $rc" eq $rc 0
 	check domu.results "the domU printed no results" ge $found 1
+
+	# --- the dead domain's program: listed unattached, unloaded by id ------
+	n=0
+	while [ $n -lt 100 ] && xl domid e2e >/dev/null 2>&1; do n=$((n + 1)); sleep 0.2; done
+	timeout 30 xfoctl program list 2>&1 | sed 's/^/  | /'
+	pl=$(timeout 30 xfoctl -j program list 2>&1)
+	check program.listed_unattached "prog '$DPROG' of the dead domain $DU in: $pl" \
+		eval 'ge "$DPROG" 1 && echo "$pl" | grep -q "{\"id\":$DPROG,\"name\":\"zero_fill\",[^}]*\"users\":0,\"domid\":null}"'
+	out=$(timeout 30 xfoctl program unload "$DPROG" 2>&1)
+	rc=$?
+	check program.unload "xfoctl program unload $DPROG exited $rc: $out" \
+		eval '[ $rc -eq 0 ] && [ "$out" = "unloaded program $DPROG (zero_fill)" ]'
+	out=$(timeout 30 xfoctl program unload "$DPROG" 2>&1)
+	rc=$?
+	check program.unload_again "a second unload of $DPROG exited $rc: $out" \
+		eval '[ $rc -eq 1 ] && [ "$out" = "Error: no program $DPROG is loaded in Xen (ENOENT)" ]'
+	pl=$(timeout 30 xfoctl -j program list 2>&1)
+	check program.gone "prog $DPROG still listed: $pl" \
+		eval 'echo "$pl" | grep -q "^\[" && ! echo "$pl" | grep -q "\"id\":$DPROG,"'
 else
 	cat /tmp/domu-create.out
 	fail domu.create "xl create failed"

@@ -13,7 +13,10 @@
  *   XFO_FAKE_XEN_MODE  "noprivcmd": xencall_open fails (ENOENT);
  *                      "enosys": Xen has no xfo hypercall; "eperm": not
  *                      the control domain; "v2": interface 2.0;
- *                      "noresolver": the guest-area ops are -EOPNOTSUPP
+ *                      "noresolver": the guest-area ops are -EOPNOTSUPP;
+ *                      "nolist": XFOOP_prog_list is -EOPNOTSUPP (1.0);
+ *                      "kill1": domain 1 died: its program is detached
+ *                      and stays loaded, as Xen does
  *
  * XFOOP_map_guest_areas checks what Xen would with nothing to look at:
  * padding, a real domain id, the interface major, frames nonzero, below
@@ -300,6 +303,53 @@ static int op_trace(xencall_handle *h, struct xfo_op_trace *op)
 	return 0;
 }
 
+/* Programs from first_id on, ascending, with their lowest domain. */
+static int op_prog_list(xencall_handle *h, struct xfo_op_prog_list *op)
+{
+	struct xfo_prog_info *out = (struct xfo_prog_info *)(uintptr_t)op->progs;
+	uint32_t id = op->first_id, best;
+	const struct fake_prog *p;
+	unsigned int i, n = 0;
+
+	if (op->flags || op->pad)
+		return -EINVAL;
+	if (op->max && !out)
+		return -EFAULT;
+	op->nr = 0;
+	for (;;) {
+		p = NULL;
+		best = 0;
+		for (i = 0; i < NR_PROGS; i++)
+			if (h->st.progs[i].id && h->st.progs[i].id >= id &&
+			    (!p || h->st.progs[i].id < best)) {
+				p = &h->st.progs[i];
+				best = p->id;
+			}
+		if (!p)
+			break;
+		if (n < op->max) {
+			struct xfo_prog_info *e = &out[n];
+
+			memset(e, 0, sizeof(*e));
+			e->prog_id = p->id;
+			e->insn_cnt = p->insn_cnt;
+			e->domid = XFO_DOMID_NONE;
+			for (i = 0; i < NR_DOMS; i++)
+				if (h->st.doms[i].prog_id == p->id) {
+					e->users++;
+					if (e->domid == XFO_DOMID_NONE)
+						e->domid = (uint16_t)i;
+				}
+			memcpy(e->name, p->name, XFO_NAME_LEN);
+			op->nr++;
+		}
+		n++;
+		id = p->id + 1;
+	}
+	op->total = n;
+	return 0;
+}
+
 static int op_map(xencall_handle *h, struct xfo_op_guest_areas *a)
 {
 	const uint64_t max = (1ull << 40) - 1;
@@ -338,6 +388,10 @@ static int do_op(xencall_handle *h, unsigned int cmd, void *arg)
 	if (mode_is(h, "noresolver") && (cmd == XFOOP_map_guest_areas ||
 					 cmd == XFOOP_unmap_guest_areas))
 		return -EOPNOTSUPP;
+	if (mode_is(h, "nolist") && cmd == XFOOP_prog_list)
+		return -EOPNOTSUPP;
+	if (mode_is(h, "kill1"))
+		h->st.doms[1].prog_id = 0;
 	switch (cmd) {
 	case XFOOP_version: {
 		struct xfo_op_version *v = arg;
@@ -422,6 +476,8 @@ static int do_op(xencall_handle *h, unsigned int cmd, void *arg)
 	}
 	case XFOOP_map_guest_areas:
 		return op_map(h, arg);
+	case XFOOP_prog_list:
+		return op_prog_list(h, arg);
 	case XFOOP_unmap_guest_areas: {
 		struct xfo_op_domain *d = arg;
 

@@ -260,6 +260,56 @@ t fake_nothing_attached 0 '^domain 1: no program attached$' '' -- domain stats 1
 # attach, detached.
 state_is fake_nothing_loaded ''
 
+# ------------------------------------------------------------------------
+# program list / unload: what is loaded, attached or not
+# ------------------------------------------------------------------------
+t help_program 0 'program \{ list \| show \} \[ID\]' '' -- program help
+t help_top_program 0 '^    program +list the programs loaded in Xen' '' -- help
+t usage_program_unload_missing 2 '' 'program unload: missing ID' -- program unload
+t usage_program_unload_bad_id 2 '' "program unload: 'x' is not a program id \(1\.\.4294967295\)" -- program unload x
+t usage_program_unload_zero 2 '' "program unload: '0' is not a program id" -- program unload 0
+t usage_program_extra 2 '' "program list: unexpected argument '2'" -- program list 1 2
+tj usage_program_json 2 "error=program unload: 'x' is not a program id (1..4294967295)" -- program unload x
+t usage_p_ambiguous 2 '' "ambiguous object 'p': could be policy, program" -- p list
+t program_list_empty 0 '^no programs loaded$' '' -- program list
+tj program_list_empty_json 0 '.=[array 0]' -- program list
+x -j domain attach 0 "$EX/zero_fill.bpf.o"
+P0=$("$J" prog_id <"$T/out")
+x -j domain attach 1 "$EX/counting.bpf.o"
+P1=$("$J" prog_id <"$T/out")
+t program_list 0 "^ +$P1  counting +[0-9]+ +[0-9]+  domain 1$" '' -- program list
+t program_list_header 0 '^ +id  name +insns  maps  attached to$' '' -- program list
+tj program_list_json 0 '.=[array 2]' "0.id=$P0" 0.name=zero_fill 0.domid=0 0.users=1 '0.insns~^[1-9]' "1.id=$P1" 1.name=counting 1.domid=1 -- program list
+t program_show_one 0 "^ +$P1  counting" '' -- program show "$P1"
+tj program_show_one_json 0 "id=$P1" name=counting domid=1 users=1 -- pro s "$P1"
+t program_show_missing 1 '' '^Error: no program 999 is loaded in Xen$' -- program list 999
+t program_unload_attached 1 '' "^Error: program $P1 \(counting\) is attached to domain 1; detach it first: xfoctl domain detach 1 \(EBUSY\)$" -- program unload "$P1"
+# Domain 1 dies with its program attached: the program stays loaded,
+# attached to none, and is unloaded by id.
+RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=kill1)
+t program_list_after_death 0 "^ +$P1  counting +[0-9]+ +[0-9]+  none$" '' -- program list
+RUN=("${FAKE_ENV[@]}")
+tj program_list_after_death_json 0 "1.id=$P1" 1.domid=null 1.users=0 "0.id=$P0" 0.domid=0 -- program list
+t program_unload 0 "^unloaded program $P1 \(counting\)$" '' -- prog unl "$P1"
+state_is program_unloaded "dom 0 prog $P0;prog $P0 zero_fill"
+t program_unload_again 1 '' "^Error: no program $P1 is loaded in Xen \(ENOENT\)$" -- program unload "$P1"
+tj program_unload_again_json 1 "error=no program $P1 is loaded in Xen (ENOENT)" -- program unload "$P1"
+x -j domain attach 1 "$EX/counting.bpf.o"
+P1=$("$J" prog_id <"$T/out")
+RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=kill1)
+x -j program unload "$P1"
+RUN=("${FAKE_ENV[@]}")
+jv program_unload_json "id=$P1" name=counting unloaded=true
+[ $rc -eq 0 ] && pass program_unload_json_status || fail program_unload_json_status "exit status $rc"
+t program_detach_last 0 '^detached zero_fill' '' -- domain detach 0
+state_is program_nothing_loaded ''
+RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=nolist)
+t program_list_old_xen 1 '' '^Error: this Xen cannot list its programs \(xfo interface 1\.0; 1\.1 can\) \(EOPNOTSUPP\)$' -- program list
+tj program_list_old_xen_json 1 'error~^this Xen cannot list its programs' -- program list
+RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
+t program_list_eperm 1 '' 'only the control domain may' -- program list
+RUN=("${FAKE_ENV[@]}")
+
 
 # Xen's other answers.
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=enosys)

@@ -68,7 +68,7 @@ t version_extra_arg 2 '' "takes no arguments" -- version now
 
 t usage_no_args 2 '' 'missing object' --
 t usage_missing_command 2 '' "missing command.*|Try 'xfoctl policy help'" -- policy
-t usage_unknown_object 2 '' "unknown object 'frob'; expected one of: policy, domain, xen, version, help" -- frob
+t usage_unknown_object 2 '' "unknown object 'frob'; expected one of: policy, domain, program, xen, version, help" -- frob
 t usage_unknown_command 2 '' "unknown command 'frob'; expected one of: verify, dump, run, help" -- policy frob
 t usage_unknown_option 2 '' "unknown option '--bogus'" -- policy verify "$EX/zero_fill.bpf.o" --bogus
 t usage_unknown_short 2 '' "unknown option '-q'" -- policy verify "$EX/zero_fill.bpf.o" -q
@@ -90,7 +90,8 @@ x policy verify "$EX/zero_fill.bpf.o"
 cp "$T/out" "$T/full"
 t prefix_verify 0 'zero_fill: accepted' '' -- pol ver "$EX/zero_fill.bpf.o"
 if cmp -s "$T/out" "$T/full"; then pass prefix_same_output; else fail prefix_same_output "'pol ver' and 'policy verify' differ"; fi
-t prefix_single_letters 0 '^ +0: \(' '' -- p d "$T/bounce.bin" --raw
+t prefix_single_letters 0 '^ +0: \(' '' -- po d "$T/bounce.bin" --raw
+t prefix_p_ambiguous 2 '' "ambiguous object 'p': could be policy, program" -- p d "$T/bounce.bin" --raw
 t prefix_run 0 '^verdict: BOUNCE$' '' -- po ru "$T/bounce.bin" --ra
 t prefix_long_options 0 '^verdict: ZERO_FILL$' '' -- policy run "$T/zero_fill.bin" --ra --ct error=write+user --rep 2
 t prefix_options_any_order 0 '"text": "BOUNCE"' '' -- -d policy -j run --raw "$T/bounce.bin" -p
