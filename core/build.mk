@@ -13,7 +13,8 @@ $(CORE_LIB): $(CORE_OBJS)
 # runs; core/interp.c), its entry points renamed so that tests can run it
 # beside the threaded form: the conformance plugin's --switch, the fuzzer.
 CORE_SWITCH_DEFS   := -DXFO_INTERP_SWITCH -Dxfo_vm_run=xfo_vm_run_switch \
-		      -Dxfo_vm_run_checked=xfo_vm_run_checked_switch
+		      -Dxfo_vm_run_checked=xfo_vm_run_checked_switch \
+		      -Dxfo_vm_fuse=xfo_vm_fuse_switch
 CORE_INTERP_SWITCH := $(O)/core/interp_switch.o
 
 $(CORE_INTERP_SWITCH): core/interp.c

@@ -587,6 +587,106 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, atomic)
 
 /*
+ * Fused sequences, for the unchecked mode only: xfo_vm_fuse() gives the
+ * first instruction of a common pair or triple one of these opcodes, which
+ * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0), and its
+ * handler runs them all with one dispatch. The others keep their own
+ * opcodes, so a jump to one still runs it alone, and instruction counts
+ * stay exact (they follow from the pc). Each works on one register. They are what clang emits for
+ * policies: the bit tests and range checks of the fault context at the
+ * top of every policy, a stack buffer's address and initialisation for a
+ * helper, and the test of a value read back from the stack.
+ */
+#define VM_FUSED_LDXW_JEQ32   0xa0    /* ldx_w rD; if wD == imm goto */
+#define VM_FUSED_LDXW_JNE32   0xa8    /* ldx_w rD; if wD != imm goto */
+#define VM_FUSED_LDXB_JEQ32   0xb0    /* ldx_b rD; if wD == imm goto */
+#define VM_FUSED_LDXB_JNE32   0xb8    /* ldx_b rD; if wD != imm goto */
+#define VM_FUSED_AND32_JEQ32  0xc0    /* wD &= imm; if wD == imm goto */
+#define VM_FUSED_AND32_JNE32  0xc8    /* wD &= imm; if wD != imm goto */
+#define VM_FUSED_LDXW_AND32   0xd0    /* ldx_w rD; wD &= imm */
+#define VM_FUSED_LDXDW_JEQ    0xd8    /* ldx_dw rD; if rD == imm goto */
+#define VM_FUSED_LDXDW_JNE    0xe0    /* ldx_dw rD; if rD != imm goto */
+#define VM_FUSED_MOVX_ADDK    0xe8    /* rD = rS; rD += imm */
+#define VM_FUSED_MOVK_STXDW   0xf0    /* rD = imm; *(u64 *)(rX + off) = rD */
+#define VM_FUSED_LDXW_AND32_JEQ32 0x60 /* ldx_w rD; wD &= imm; if == goto */
+#define VM_FUSED_LDXW_AND32_JNE32 0x68 /* ldx_w rD; wD &= imm; if != goto */
+#define VM_FUSED_MOVK_CALL    0x70    /* rD = imm; call helper */
+#define VM_FUSED_MOV32K_CALL  0x78    /* wD = imm; call helper */
+
+#define VM_FUSED(E) \
+    E(VM_FUSED_LDXW_JEQ32, fused_ldxw_jeq32) \
+    E(VM_FUSED_LDXW_JNE32, fused_ldxw_jne32) \
+    E(VM_FUSED_LDXB_JEQ32, fused_ldxb_jeq32) \
+    E(VM_FUSED_LDXB_JNE32, fused_ldxb_jne32) \
+    E(VM_FUSED_AND32_JEQ32, fused_and32_jeq32) \
+    E(VM_FUSED_AND32_JNE32, fused_and32_jne32) \
+    E(VM_FUSED_LDXW_AND32, fused_ldxw_and32) \
+    E(VM_FUSED_LDXDW_JEQ, fused_ldxdw_jeq) \
+    E(VM_FUSED_LDXDW_JNE, fused_ldxdw_jne) \
+    E(VM_FUSED_MOVX_ADDK, fused_movx_addk) \
+    E(VM_FUSED_MOVK_STXDW, fused_movk_stxdw) \
+    E(VM_FUSED_LDXW_AND32_JEQ32, fused_ldxw_and32_jeq32) \
+    E(VM_FUSED_LDXW_AND32_JNE32, fused_ldxw_and32_jne32) \
+    E(VM_FUSED_MOVK_CALL, fused_movk_call) \
+    E(VM_FUSED_MOV32K_CALL, fused_mov32k_call)
+
+/* Each fused opcode with the handler of its first instruction alone, for
+ * when every instruction must be counted before it runs (near the limit). */
+#define VM_UNFUSED(E) \
+    E(VM_FUSED_LDXW_JEQ32, ldx_w) \
+    E(VM_FUSED_LDXW_JNE32, ldx_w) \
+    E(VM_FUSED_LDXB_JEQ32, ldx_b) \
+    E(VM_FUSED_LDXB_JNE32, ldx_b) \
+    E(VM_FUSED_AND32_JEQ32, alu32_k_and) \
+    E(VM_FUSED_AND32_JNE32, alu32_k_and) \
+    E(VM_FUSED_LDXW_AND32, ldx_w) \
+    E(VM_FUSED_LDXDW_JEQ, ldx_dw) \
+    E(VM_FUSED_LDXDW_JNE, ldx_dw) \
+    E(VM_FUSED_MOVX_ADDK, alu64_x_mov) \
+    E(VM_FUSED_MOVK_STXDW, alu64_k_mov) \
+    E(VM_FUSED_LDXW_AND32_JEQ32, ldx_w) \
+    E(VM_FUSED_LDXW_AND32_JNE32, ldx_w) \
+    E(VM_FUSED_MOVK_CALL, alu64_k_mov) \
+    E(VM_FUSED_MOV32K_CALL, alu32_k_mov)
+
+/* ldx rD = *(size *)(rS + off), then if (u32)rD cmp imm goto. */
+#define FUSED_LDX_JCC32(label, size, cmp) \
+ label: \
+    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), size); \
+    insn++; \
+    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
+        VM_SKIP(insn->off); \
+    VM_NEXT();
+
+/* ldx rD = *(u32 *)(rS + off), wD &= imm, then if wD cmp imm goto. */
+#define FUSED_LDXW_AND32_JCC32(label, cmp) \
+ label: \
+    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), 4) & \
+           (uint32_t)insn[1].imm; \
+    insn += 2; \
+    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
+        VM_SKIP(insn->off); \
+    VM_NEXT();
+
+/* ldx rD = *(u64 *)(rS + off), then if rD cmp imm goto. */
+#define FUSED_LDXDW_JCC(label, cmp) \
+ label: \
+    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), 8); \
+    insn++; \
+    if ( VM_D cmp imm64(insn) ) \
+        VM_SKIP(insn->off); \
+    VM_NEXT();
+
+/* wD &= imm, then if wD cmp imm goto. */
+#define FUSED_AND32_JCC32(label, cmp) \
+ label: \
+    VM_D = (uint32_t)VM_D & (uint32_t)insn->imm; \
+    insn++; \
+    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
+        VM_SKIP(insn->off); \
+    VM_NEXT();
+
+/*
  * Threaded dispatch (an indirect jump at the end of every handler) is the
  * fastest where indirect branches are plain jumps. Under retpolines, as in
  * a Xen built with CONFIG_INDIRECT_THUNK, each would go through the thunk
@@ -615,3 +715,90 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 #include "interp_body.h"
 
 #pragma GCC diagnostic pop
+
+/* The fused opcode for the pair a, b, or 0. */
+static uint8_t vm_fused_pair(const struct ebpf_insn *a,
+                             const struct ebpf_insn *b)
+{
+    const bool eq = b->code == (EBPF_CLS_JMP32 | EBPF_SRC_K | EBPF_JMP_JEQ);
+    const bool ne = b->code == (EBPF_CLS_JMP32 | EBPF_SRC_K | EBPF_JMP_JNE);
+    const bool and = b->code == (EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_AND);
+    const bool eq64 = b->code == (EBPF_CLS_JMP | EBPF_SRC_K | EBPF_JMP_JEQ);
+    const bool ne64 = b->code == (EBPF_CLS_JMP | EBPF_SRC_K | EBPF_JMP_JNE);
+
+    /* An argument set just before a helper call (any registers). */
+    if ( b->code == EBPF_OP_CALL && b->src == EBPF_CALL_HELPER && !a->off )
+    {
+        if ( a->code == (EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV) )
+            return VM_FUSED_MOVK_CALL;
+        if ( a->code == (EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_MOV) )
+            return VM_FUSED_MOV32K_CALL;
+    }
+
+    /* The store names the moved register as its source. */
+    if ( a->code == (EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV) && !a->off &&
+         b->code == (EBPF_CLS_STX | EBPF_MODE_MEM | EBPF_SIZE_DW) &&
+         b->src == a->dst )
+        return VM_FUSED_MOVK_STXDW;
+
+    if ( a->dst != b->dst )
+        return 0;
+
+    switch ( a->code )
+    {
+    case EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW:
+        return eq64 ? VM_FUSED_LDXDW_JEQ : ne64 ? VM_FUSED_LDXDW_JNE : 0;
+    case EBPF_CLS_ALU64 | EBPF_SRC_X | EBPF_ALU_MOV:
+        return !a->off && b->code == (EBPF_CLS_ALU64 | EBPF_SRC_K |
+                                      EBPF_ALU_ADD) ? VM_FUSED_MOVX_ADDK : 0;
+    case EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_W:
+        return eq ? VM_FUSED_LDXW_JEQ32 : ne ? VM_FUSED_LDXW_JNE32
+             : and ? VM_FUSED_LDXW_AND32 : 0;
+    case EBPF_CLS_LDX | EBPF_MODE_MEM | EBPF_SIZE_B:
+        return eq ? VM_FUSED_LDXB_JEQ32 : ne ? VM_FUSED_LDXB_JNE32 : 0;
+    case EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_AND:
+        return eq ? VM_FUSED_AND32_JEQ32 : ne ? VM_FUSED_AND32_JNE32 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* The fused opcode for the sequence at p (n instructions left), or 0. */
+static uint8_t vm_fused_code(const struct ebpf_insn *p, uint32_t n)
+{
+    const uint8_t pair = n >= 2 ? vm_fused_pair(&p[0], &p[1]) : 0;
+    uint8_t tail;
+
+    if ( pair != VM_FUSED_LDXW_AND32 || n < 3 )
+        return pair;
+    /* and the 32-bit test that follows the mask */
+    tail = vm_fused_pair(&p[1], &p[2]);
+    return tail == VM_FUSED_AND32_JEQ32 ? VM_FUSED_LDXW_AND32_JEQ32
+         : tail == VM_FUSED_AND32_JNE32 ? VM_FUSED_LDXW_AND32_JNE32 : pair;
+}
+
+uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
+{
+    uint32_t i, fused = 0;
+
+    /* Left to right, so every step reads opcodes not yet rewritten. A
+     * second instruction that starts a pair of its own is rewritten too:
+     * jumps reach it. */
+    for ( i = 0; i + 1 < cnt; i++ )
+    {
+        uint8_t code;
+
+        if ( insns[i].code == EBPF_OP_LDDW )
+        {
+            i++;                      /* its second slot is no instruction */
+            continue;
+        }
+        code = vm_fused_code(&insns[i], cnt - i);
+        if ( code )
+        {
+            insns[i].code = code;
+            fused++;
+        }
+    }
+    return fused;
+}

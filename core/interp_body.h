@@ -22,6 +22,9 @@
  * The handler generators (ALU64, JCOND, ...) are in core/interp.c.
  */
 
+/* A switch case for the handler list. */
+#define VM_CASE(code, label) case code: goto label;
+
 /* Into the handler of insn, through the label table tbl or the switch. */
 #if VM_THREADED
 #define VM_HANDLER(tbl) goto *(tbl)[insn->code]
@@ -135,7 +138,18 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
     static const void *const labels[256] = {
         [0 ... 255] = &&invalid,
         VM_HANDLERS(VM_LABEL)
+#if !VM_CHECKED
+        VM_FUSED(VM_LABEL)
+#endif
     };
+#if !VM_CHECKED
+    /* Fused opcodes run their first instruction alone. */
+    static const void *const unfused[256] = {
+        [0 ... 255] = &&invalid,
+        VM_HANDLERS(VM_LABEL)
+        VM_UNFUSED(VM_LABEL)
+    };
+#endif
 #undef VM_LABEL
 #endif
     const struct ebpf_insn *const insns = vm->insns;
@@ -180,17 +194,22 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
         goto out;
     }
 
-    /*
-     * Piecewise: compilers turn a 128-byte "= { 0 }" into a slow string
-     * instruction, but clear the shorter runs with wide stores where they
-     * have them. r11..r15 are only read by invalid code.
-     */
     reg[0] = 0;
     reg[1] = r1;
     reg[2] = r2;
-    xfo_memset(&reg[3], 0, 7 * sizeof(reg[0]));
     reg[EBPF_REG_FP] = (uintptr_t)vm->stack + vm->stack_size;
+#if VM_CHECKED
+    /*
+     * Unverified code may read any register: give it zeroes, so that its
+     * runs repeat. The unchecked mode leaves r3..r9 as they are, as a JIT
+     * leaves the CPU's registers: the verifier proves that no register is
+     * read before it is written. (Piecewise: compilers turn a 128-byte
+     * "= { 0 }" into a slow string instruction; r11..r15 are only read by
+     * invalid code.)
+     */
+    xfo_memset(&reg[3], 0, 7 * sizeof(reg[0]));
     xfo_memset(&reg[11], 0, 5 * sizeof(reg[0]));
+#endif
 
 #if !VM_CHECKED
     if ( unlikely(base > base_max) )
@@ -214,7 +233,16 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
         done = vm_limit(vm);
         goto out;
     }
-    VM_HANDLER(labels);
+#if VM_THREADED
+    goto *unfused[insn->code];
+#else
+    switch ( insn->code )
+    {
+        VM_UNFUSED(VM_CASE)
+    default:
+        goto vm_switch;
+    }
+#endif
 #if !VM_THREADED
  vm_dispatch:
     if ( unlikely(careful) )
@@ -224,15 +252,16 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
 #endif /* !VM_CHECKED */
 
 #if !VM_THREADED
-#define VM_CASE(code, label) case code: goto label;
  vm_switch:
     switch ( insn->code )
     {
         VM_HANDLERS(VM_CASE)
+#if !VM_CHECKED
+        VM_FUSED(VM_CASE)
+#endif
     default:
         goto invalid;
     }
-#undef VM_CASE
 #endif
 
     /* ---------------- ALU64 ---------------- */
@@ -502,6 +531,42 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
     }
     VM_NEXT();
 
+#if !VM_CHECKED
+    /* ---------------- Fused pairs (core/interp.c) ---------------- */
+    FUSED_LDX_JCC32(fused_ldxw_jeq32, 4, ==)
+    FUSED_LDX_JCC32(fused_ldxw_jne32, 4, !=)
+    FUSED_LDX_JCC32(fused_ldxb_jeq32, 1, ==)
+    FUSED_LDX_JCC32(fused_ldxb_jne32, 1, !=)
+    FUSED_AND32_JCC32(fused_and32_jeq32, ==)
+    FUSED_AND32_JCC32(fused_and32_jne32, !=)
+ fused_ldxw_and32:
+    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), 4) &
+           (uint32_t)insn[1].imm;
+    insn++;
+    VM_NEXT();
+    FUSED_LDXW_AND32_JCC32(fused_ldxw_and32_jeq32, ==)
+    FUSED_LDXW_AND32_JCC32(fused_ldxw_and32_jne32, !=)
+    FUSED_LDXDW_JCC(fused_ldxdw_jeq, ==)
+    FUSED_LDXDW_JCC(fused_ldxdw_jne, !=)
+ fused_movx_addk:
+    VM_D = VM_S + imm64(&insn[1]);
+    insn++;
+    VM_NEXT();
+ fused_movk_call:
+    VM_D = imm64(insn);
+    insn++;
+    goto call;
+ fused_mov32k_call:
+    VM_D = (uint32_t)insn->imm;
+    insn++;
+    goto call;
+ fused_movk_stxdw:
+    VM_D = imm64(insn);
+    insn++;
+    vm_store((uintptr_t)(VM_D + (uint64_t)(int64_t)insn->off), 8, VM_S);
+    VM_NEXT();
+#endif
+
     /* ---------------- Errors ---------------- */
  invalid:
     err = -EINVAL;
@@ -536,6 +601,7 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
 }
 
 #undef VM_HANDLER
+#undef VM_CASE
 #undef VM_DISPATCH
 #undef VM_NEXT
 #undef VM_GOTO

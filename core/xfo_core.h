@@ -182,6 +182,15 @@ int xfo_vm_run(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
 int xfo_vm_run_checked(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
                        uint64_t *r0, struct xfo_vm_result *res);
 
+/*
+ * Rewrites a program for xfo_vm_run() alone: common pairs of instructions
+ * get private opcodes that run both with one dispatch (core/interp.c).
+ * Same results and instruction counts, for any program; but the checked
+ * interpreter, the verifier and the disassembler refuse those opcodes, so
+ * give it a copy, after verification. Returns how many pairs it fused.
+ */
+uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
+
 /* ------------------------------------------------------------------------
  * Disassembler: Linux verifier-log syntax, e.g. "r2 = *(u32 *)(r1 +8)".
  * ------------------------------------------------------------------------ */

@@ -88,8 +88,9 @@ void xfo_runner__set_time(struct xfo_runner *runner, bool fixed, uint64_t ns);
 /* Trace records so far, in XFOOP_trace_read's format (a u32 length, the
  * bytes, padding to 4: xfo_trace_append()); returns bytes. */
 size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
-/* The prepared machine (program, stack, maps, helpers) xfo_runner__run()
- * runs, for running it through another build of the interpreter (bench/). */
+/* The prepared machine (program fused by xfo_vm_fuse(), stack, maps,
+ * helpers) that xfo_runner__run() runs unchecked, for running it through
+ * another build of the unchecked interpreter (bench/, the fuzzer). */
 const struct xfo_vm *xfo_runner__vm(const struct xfo_runner *runner);
 
 /* ------------------------------------------------------------------------

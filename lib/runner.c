@@ -36,6 +36,7 @@
 
 struct xfo_runner {
 	struct ebpf_insn *insns;	/* a copy of the program's */
+	struct ebpf_insn *fused;	/* and one for xfo_vm_run() */
 	uint32_t insn_cnt;
 	uint32_t map_cnt;
 	struct xfo_vm_map maps[XFO_MAX_MAPS];	/* zeroed storage */
@@ -131,11 +132,18 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 	r->insn_cnt = prog->insn_cnt;
 	r->insns = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(*r->insns)
 					 : 1);
-	if (!r->insns)
+	r->fused = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(*r->insns)
+					 : 1);
+	if (!r->insns || !r->fused)
 		goto nomem;
-	if (prog->insn_cnt)
+	if (prog->insn_cnt) {
 		memcpy(r->insns, prog->insns,
 		       prog->insn_cnt * sizeof(*r->insns));
+		memcpy(r->fused, prog->insns,
+		       prog->insn_cnt * sizeof(*r->insns));
+	}
+	/* The checked mode runs the program as given, the other fused. */
+	xfo_vm_fuse(r->fused, r->insn_cnt);
 
 	r->map_cnt = prog->map_cnt;
 	for (i = 0; i < prog->map_cnt; i++) {
@@ -156,7 +164,7 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 	memset(r->stack, 0, r->stack_size);
 
 	r->vm = (struct xfo_vm){
-		.insns = r->insns,
+		.insns = r->fused,
 		.insn_cnt = r->insn_cnt,
 		.stack_size = r->stack_size,
 		.stack = r->stack,
@@ -184,6 +192,7 @@ void xfo_runner__free(struct xfo_runner *r)
 	for (i = 0; i < XFO_MAX_MAPS; i++)
 		free(r->maps[i].values);
 	free(r->insns);
+	free(r->fused);
 	free(r->stack);
 	free(r->trace);
 	free(r);
@@ -258,6 +267,7 @@ int xfo_runner__run(struct xfo_runner *r, const struct xfo_fault_ctx *ctx,
 	 */
 	memset(r->stack, 0, r->stack_size);
 	vm = r->vm;
+	vm.insns = r->insns;
 	if (ctx) {
 		ctx_region = (struct xfo_vm_region){
 			.start = (uint64_t)(uintptr_t)ctx,

@@ -17,7 +17,10 @@
  * project's own tests):
  *   --insn-limit N   stop after N instructions (default 1000000; 0: none)
  *   --stack N        bytes of stack (default 8 frames of XFO_STACK_SIZE)
- *   --unchecked      also run xfo_vm_run() and require the same outcome
+ *   --unchecked      also run xfo_vm_run() on a copy fused by xfo_vm_fuse()
+ *                    and require the same outcome: on success, and when
+ *                    the instruction limit stops the checked run
+ *   --expect-fused N with --unchecked: xfo_vm_fuse() must fuse N sequences
  *   --readonly       the memory region is readable only
  *   --switch         run the interpreter's switch form (what a Xen built
  *                    with retpolines runs) instead of the threaded one
@@ -158,6 +161,9 @@ int main(int argc, char **argv)
 {
 	uint64_t insn_limit = 1000000, stack_size;
 	bool also_unchecked = false, readonly = false;
+	long long expect_fused = -1;
+	struct ebpf_insn *fused = NULL;
+	int err2;
 	vm_run_fn *run_checked = xfo_vm_run_checked, *run = xfo_vm_run;
 	struct xfo_vm_result res, res2;
 	struct plugin_ctx ctx = { 0 };
@@ -186,6 +192,17 @@ int main(int argc, char **argv)
 			} else if (!strcmp(tok, "--switch")) {
 				run_checked = xfo_vm_run_checked_switch;
 				run = xfo_vm_run_switch;
+			} else if (!strcmp(tok, "--expect-fused")) {
+				char *val = strtok_r(NULL, " \t", &save);
+				uint64_t v;
+
+				if (!val || parse_u64(val, &v) || v > 1u << 20) {
+					fprintf(stderr, "bad value for %s\n",
+						tok);
+					free(copy);
+					return 2;
+				}
+				expect_fused = (long long)v;
 			} else if (!strcmp(tok, "--insn-limit") ||
 				   !strcmp(tok, "--stack")) {
 				char *val = strtok_r(NULL, " \t", &save);
@@ -211,6 +228,10 @@ int main(int argc, char **argv)
 		free(copy);
 	}
 
+	if (expect_fused >= 0 && !also_unchecked) {
+		fprintf(stderr, "--expect-fused needs --unchecked\n");
+		return 2;
+	}
 	if (argc >= 2 && decode_base16(argv[1], &mem, &mem_len, "memory"))
 		return 2;
 	line = read_stdin_line();
@@ -266,34 +287,57 @@ int main(int argc, char **argv)
 		err = 0;
 		r0 = 0;
 	}
+
+	/*
+	 * The unchecked interpreter trusts the verifier, so it is compared
+	 * where its outcome is defined: success, and the instruction limit,
+	 * which it enforces too. It runs the program fused, as Xen does.
+	 */
+	if (also_unchecked && (!err || err == -E2BIG)) {
+		bool unwound = ctx.unwound;
+		uint32_t n;
+
+		fused = malloc(prog_len ? prog_len : 1);
+		if (!fused) {
+			fprintf(stderr, "out of memory\n");
+			goto out;
+		}
+		memcpy(fused, prog, prog_len);
+		n = xfo_vm_fuse(fused, vm.insn_cnt);
+		if (expect_fused >= 0 && n != (uint64_t)expect_fused) {
+			fprintf(stderr, "xfo_vm_fuse fused %u sequences, "
+				"expected %lld\n", n, expect_fused);
+			goto out;
+		}
+		vm.insns = fused;
+		ctx.unwound = false;
+		memset(stack, 0, stack_size);
+		region.start = (uintptr_t)mem2;
+		err2 = run(&vm, (uintptr_t)mem2, mem_len, &r0_2, &res2);
+		if (err2 == -ENOENT && ctx.unwound) {
+			err2 = 0;
+			r0_2 = 0;
+		}
+		if (err2 != err || (!err && r0_2 != r0) ||
+		    res2.insns != res.insns || ctx.unwound != unwound ||
+		    (mem_len && memcmp(mem, mem2, mem_len))) {
+			fprintf(stderr, "unchecked run differs: err %d r0 0x%"
+				PRIx64 " insns %" PRIu64 " (checked: err %d "
+				"r0 0x%" PRIx64 " insns %" PRIu64 ")%s%s\n",
+				err2, r0_2, res2.insns, err, r0, res.insns,
+				mem_len && memcmp(mem, mem2, mem_len)
+					? "; memory differs" : "",
+				ctx.unwound != unwound
+					? "; helper 5 unwound in one run only"
+					: "");
+			goto out;
+		}
+	}
 	if (err) {
 		fprintf(stderr, "run failed: %s at pc %u after %" PRIu64
 			" instructions\n", err_name(res.err), res.pc,
 			res.insns);
 		goto out;
-	}
-
-	if (also_unchecked) {
-		/* Same program, same input, fresh stack: same outcome. */
-		bool unwound = ctx.unwound;
-
-		ctx.unwound = false;
-		memset(stack, 0, stack_size);
-		region.start = (uintptr_t)mem2;
-		err = run(&vm, (uintptr_t)mem2, mem_len, &r0_2, &res2);
-		if (err == -ENOENT && ctx.unwound) {
-			err = 0;
-			r0_2 = 0;
-		}
-		if (err || r0_2 != r0 || res2.insns != res.insns ||
-		    ctx.unwound != unwound ||
-		    (mem_len && memcmp(mem, mem2, mem_len))) {
-			fprintf(stderr, "unchecked run differs: err %d r0 0x%"
-				PRIx64 " insns %" PRIu64 " (checked: r0 0x%"
-				PRIx64 " insns %" PRIu64 ")\n", err, r0_2,
-				res2.insns, r0, res.insns);
-			goto out;
-		}
 	}
 
 	printf("0x%" PRIx64 "\n", r0);
@@ -304,5 +348,6 @@ out:
 	free(mem);
 	free(mem2);
 	free(stack);
+	free(fused);
 	return status;
 }
