@@ -592,10 +592,11 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
  * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0), and its
  * handler runs them all with one dispatch. The others keep their own
  * opcodes, so a jump to one still runs it alone, and instruction counts
- * stay exact (they follow from the pc). Each works on one register. They are what clang emits for
+ * stay exact (they follow from the pc). They are what clang emits for
  * policies: the bit tests and range checks of the fault context at the
  * top of every policy, a stack buffer's address and initialisation for a
- * helper, and the test of a value read back from the stack.
+ * helper, the test of a value read back from the stack, and an argument
+ * set just before a helper call.
  */
 #define VM_FUSED_LDXW_JEQ32   0xa0    /* ldx_w rD; if wD == imm goto */
 #define VM_FUSED_LDXW_JNE32   0xa8    /* ldx_w rD; if wD != imm goto */
