@@ -153,10 +153,12 @@ enum xfo_helper_id {
 /* ------------------------------------------------------------------------
  * The hypercall: HYPERVISOR_xfo_op(unsigned int cmd, void *arg), a new
  * hypercall number of its own (the first one Xen 4.17 leaves free), so a
- * PV guest can reach XFOOP_unmap_guest_areas too. Every op but that one is
- * for the control domain; a guest may unmap its own areas. Pointers
- * inside the argument structs are virtual addresses in the caller, as for
- * every PV hypercall. Every op returns 0 or a negative Xen errno value.
+ * PV guest can reach XFOOP_unmap_guest_areas too. Every op but that one
+ * and XFOOP_sync_guest_areas is for the control domain; a guest may unmap
+ * its own areas and wait for Xen's faults in them to end (DOMID_SELF).
+ * Pointers inside the argument structs are virtual addresses in the
+ * caller, as for every PV hypercall. Every op returns 0 or a negative Xen
+ * errno value.
  * ------------------------------------------------------------------------ */
 #define __HYPERVISOR_xfo_op     43
 #define XFOOP_version           0   /* struct xfo_op_version */
@@ -171,6 +173,7 @@ enum xfo_helper_id {
 #define XFOOP_unmap_guest_areas 9   /* struct xfo_op_domain */
 /* 10 is never assigned: 1.0's probes use it as the unknown op. */
 #define XFOOP_prog_list         11  /* struct xfo_op_prog_list, since 1.1 */
+#define XFOOP_sync_guest_areas  12  /* struct xfo_op_domain, since 1.1 */
 
 #define XFO_CAP_ZERO_FILL       (1u << 0)
 #define XFO_CAP_FAULT_AROUND    (1u << 1)

@@ -85,6 +85,8 @@ static const struct {
 	[XFOOP_unmap_guest_areas] = { "unmap_guest_areas",
 				      "unmap another domain's areas" },
 	[XFOOP_prog_list] = { "prog_list", "list programs" },
+	[XFOOP_sync_guest_areas] = { "sync_guest_areas",
+				     "wait for another domain's faults" },
 };
 
 const char *xfo_xen__op_name(unsigned int cmd)

@@ -20,6 +20,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -83,6 +84,75 @@ static void xfo_region_free_pages(struct xfo_kregion *r)
 	atomic64_sub(n, &r->nr_pages);
 }
 
+/*
+ * One notifier per address space with regions. munmap zaps the range and
+ * frees its page tables before the region's close runs, and Xen, which
+ * sees no VMAs, would resolve faults in the region until it is
+ * unpublished: invalidate_range_start of the unmap, which runs before the
+ * zap, unpublishes it. mremap's move sends the same event but leaves the
+ * VMA in place (and is refused later): the region stays. At exit, release
+ * comes first and unpublishes every region of the mm.
+ */
+static void xfo_unpublish_mm(struct mm_struct *mm, unsigned long start,
+			     unsigned long end, bool unmapped_only)
+{
+	struct vm_area_struct *vma;
+	struct xfo_kregion *r;
+	unsigned long id;
+
+	xa_for_each(&xfo.regions, id, r) {
+		if (r->mm != mm || r->slot < 0 || r->end <= start || end <= r->start)
+			continue;
+		if (unmapped_only) {
+			vma = vma_lookup(mm, r->start);
+			if (vma && vma->vm_private_data == r)
+				continue;
+		}
+		xfo_table_unpublish(r);
+	}
+}
+
+static int xfo_mn_invalidate_range_start(struct mmu_notifier *mn,
+					 const struct mmu_notifier_range *range)
+{
+	/* Our own zap_vma_ptes() (CLEAR) runs under xfo.lock: not here. */
+	if (range->event != MMU_NOTIFY_UNMAP)
+		return 0;
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&xfo.lock);
+	else if (!mutex_trylock(&xfo.lock))
+		return -EAGAIN;
+	xfo_unpublish_mm(range->mm, range->start, range->end, true);
+	mutex_unlock(&xfo.lock);
+	return 0;
+}
+
+static void xfo_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	mutex_lock(&xfo.lock);
+	xfo_unpublish_mm(mm, 0, ULONG_MAX, false);
+	mutex_unlock(&xfo.lock);
+}
+
+static struct mmu_notifier *xfo_mn_alloc(struct mm_struct *mm)
+{
+	struct mmu_notifier *mn = kzalloc(sizeof(*mn), GFP_KERNEL);
+
+	return mn ?: ERR_PTR(-ENOMEM);
+}
+
+static void xfo_mn_free(struct mmu_notifier *mn)
+{
+	kfree(mn);
+}
+
+static const struct mmu_notifier_ops xfo_mn_ops = {
+	.release		= xfo_mn_release,
+	.invalidate_range_start	= xfo_mn_invalidate_range_start,
+	.alloc_notifier		= xfo_mn_alloc,
+	.free_notifier		= xfo_mn_free,
+};
+
 static void xfo_vm_open(struct vm_area_struct *vma)
 {
 	struct xfo_kregion *r = vma->vm_private_data;
@@ -94,10 +164,12 @@ static void xfo_vm_open(struct vm_area_struct *vma)
 
 /*
  * The last VMA of the region goes (munmap, exit, or the copy of a refused
- * mremap). By now the core has zapped the range and may have freed its
- * page tables. Unpublish first so Xen stops resolving in it, take in the
- * completions Xen posted before that, zap once more in case Xen installed
- * a page after the core's zap, then free every page the region owns.
+ * mremap). The notifier unpublished the region before the core zapped the
+ * range (here for the other cases). Xen's fence: once it returns no fault
+ * can still install a page in the region or post a completion for it, so
+ * after the drain every page Xen gave the region is the region's. Zap once
+ * more for a page installed before the unpublish that the core's zap did
+ * not see, then free every page the region owns.
  */
 static void xfo_vm_close(struct vm_area_struct *vma)
 {
@@ -108,12 +180,16 @@ static void xfo_vm_close(struct vm_area_struct *vma)
 
 	mutex_lock(&xfo.lock);
 	xfo_table_unpublish(r);
+	mutex_unlock(&xfo.lock);
+	xfo_sync_xen();
+	mutex_lock(&xfo.lock);
 	xfo_drain_completions();
 	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 	xa_erase(&xfo.regions, r->id);
 	xfo.nr_regions--;
 	xfo_region_free_pages(r);
 	mutex_unlock(&xfo.lock);
+	mmu_notifier_put(r->mn);
 	kfree(r);
 }
 
@@ -228,6 +304,7 @@ static int xfo_mmap(struct file *file, struct vm_area_struct *vma)
 	xa_init(&r->pages);
 	r->slot = -1;
 	r->pid = task_tgid_nr(current);
+	r->mm = vma->vm_mm;
 	r->start = vma->vm_start;
 	r->end = vma->vm_end;
 	r->prot = xfo_prot_of(vma->vm_flags);
@@ -243,6 +320,13 @@ static int xfo_mmap(struct file *file, struct vm_area_struct *vma)
 	if (err)
 		goto out_free;
 
+	/* mmap_lock is held for writing. */
+	r->mn = mmu_notifier_get_locked(&xfo_mn_ops, vma->vm_mm);
+	if (IS_ERR(r->mn)) {
+		err = PTR_ERR(r->mn);
+		goto out_free;
+	}
+
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
 	vma->vm_ops = &xfo_vm_ops;
 	vma->vm_private_data = r;
@@ -256,6 +340,7 @@ static int xfo_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_ops = NULL;
 		vma->vm_private_data = NULL;
 		err = err == -EBUSY ? -ENOSPC : err;
+		mmu_notifier_put(r->mn);
 		goto out_free;
 	}
 	xfo.nr_regions++;
@@ -551,6 +636,8 @@ static void __exit xfo_exit(void)
 	misc_deregister(&xfo_misc);
 	xfo_xen_exit();
 	xa_destroy(&xfo.regions);
+	/* The notifiers' free_notifier calls are this module's code. */
+	mmu_notifier_synchronize();
 }
 
 module_init(xfo_init);

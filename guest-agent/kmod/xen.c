@@ -271,6 +271,22 @@ void xfo_drain_completions(void)
 }
 
 /*
+ * Returns once Xen has ended every fault resolution that might still use
+ * a region unpublished before the call: their completions are then all in
+ * the ring. Without the op (a Xen before interface 1.1) there is no such
+ * fence, and a late completion makes an orphan.
+ */
+void xfo_sync_xen(void)
+{
+	struct xfo_op_domain op = { .domid = DOMID_SELF };
+	int rc = _hypercall2(int, xfo_op, XFOOP_sync_guest_areas, &op);
+
+	if (rc)
+		pr_info_once("XFOOP_sync_guest_areas: %d: this Xen has no fence; a region unmapped while Xen resolves a fault in it may keep a page\n",
+			     rc);
+}
+
+/*
  * A fault that reached the guest in a region usually means the pool ran
  * dry. Refill right here: on a domU with one vCPU the refill work would
  * only run once the faulting task yields, after many more bounces.

@@ -10,6 +10,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mm_types.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
@@ -31,6 +32,8 @@
 
 struct xfo_kregion {
 	refcount_t vmas;          /* VMAs pointing here: 1, more in mremap */
+	struct mm_struct *mm;     /* compared only, never dereferenced */
+	struct mmu_notifier *mn;  /* the mm's notifier, one reference */
 	u32 id;
 	int slot;                 /* index in the region table, -1 if none */
 	pid_t pid;
@@ -95,6 +98,7 @@ void xfo_xen_start(void);
 void xfo_xen_exit(void);
 void xfo_drain_completions(void);
 void xfo_pool_kick(void);
+void xfo_sync_xen(void);
 void xfo_table_publish(struct xfo_kregion *r);
 void xfo_table_unpublish(struct xfo_kregion *r);
 void xfo_table_update(struct xfo_kregion *r);

@@ -98,7 +98,8 @@ for want in domu.create module.loaded handshake.connect handshake.guest_connecte
 	fault_around.correct fault_around.fewer_faults \
 	bounce_all.correct bounce_all.nothing_offloaded bounce_all.same_results \
 	handshake.xen_areas_mapped zero_fill.notifications_bounded fault_around.notifications_bounded \
-	map_unmap.notifications_bounded \
+	map_unmap.notifications_bounded munmap_race.connect munmap_race.two_vcpus munmap_race.correct \
+	munmap_race.no_orphans munmap_race.memfree_baseline munmap_race.kernel_clean \
 	prot_denied.sigsegv prot_denied.counted disconnect.unmapped disconnect.guest_offers_again \
 	disconnect.xen_areas_unmapped disconnect.correct disconnect.guest_handles_all \
 	reconnect.connect reconnect.guest_connected reconnect.correct reconnect.offloaded \
