@@ -22,8 +22,9 @@
  * discard the same way (which is what they mean for anonymous memory).
  * mremap is emulated: shrinking unmaps the tail as above, growing with
  * MREMAP_MAYMOVE copies into a new mapping. mprotect of part of a region
- * fails with EINVAL. Regions are not inherited by fork: a child that
- * touches one gets SIGSEGV (docs/guest.md).
+ * fails with EINVAL. Regions are not inherited by fork (VM_DONTCOPY): the
+ * atfork handlers give the child a private copy of each at its address,
+ * as private anonymous memory would (docs/guest.md).
  *
  * Environment: XFO_PRELOAD_THRESHOLD (bytes, K/M/G suffixes),
  * XFO_PRELOAD_DEVICE (default /dev/xfo), XFO_PRELOAD_MALLOC (0: leave
@@ -47,6 +48,7 @@
 #include <unistd.h>
 
 #include "decide.h"
+#include "xfo.h"
 #include "xfo_guest.h"
 #include "xfo_preload.h"
 
@@ -67,6 +69,8 @@ struct region {
 	size_t len;
 	enum kind kind;
 	int gone;               /* not inherited across fork */
+	int anon;               /* a child's private copy, not a region */
+	void *snap;             /* the copy made for a fork in progress */
 	size_t released;        /* bytes given back by partial unmaps */
 	unsigned char *bitmap;  /* released pages, made at the first one */
 	size_t bitmap_len;
@@ -261,7 +265,9 @@ static int release_part(struct region *e, uintptr_t a, size_t len)
 			return 0;
 		}
 	}
-	if (!e->gone && S.fd >= 0 && ioctl(S.fd, XFO_GUEST_IOC_DISCARD, &d) == 0)
+	if (e->anon)
+		syscall(SYS_madvise, (void *)a, len, MADV_DONTNEED);
+	else if (!e->gone && S.fd >= 0 && ioctl(S.fd, XFO_GUEST_IOC_DISCARD, &d) == 0)
 		S.st.discarded_pages += d.freed;
 	for (i = first; i < first + n; i++) {
 		if (e->bitmap[i / 8] & (1u << (i % 8)))
@@ -442,6 +448,8 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 			if (e->gone) {
 				rc = -1;
 				errno = ENOMEM;
+			} else if (e->anon) {
+				rc = (int)syscall(SYS_madvise, addr, d.len, MADV_DONTNEED);
 			} else if (ioctl(S.fd, XFO_GUEST_IOC_DISCARD, &d) == 0) {
 				S.st.discarded_pages += d.freed;
 			} else {
@@ -608,11 +616,110 @@ EXPORT size_t malloc_usable_size(void *ptr)
 /* ------------------------------------------------------------------------
  * fork, statistics
  * ------------------------------------------------------------------------ */
-/* The child has none of the regions (VM_DONTCOPY): forget mmap'ed ones,
- * keep malloc'ed ones as gone so that free() of them does nothing. */
+/*
+ * fork: the child gets what private anonymous memory would give it, a
+ * snapshot of the moment of the fork. Regions are not inherited
+ * (VM_DONTCOPY) and PFN mappings have no copy-on-write, so the parent
+ * copies each region into private anonymous memory right before the fork
+ * (prepare), fork shares those copies copy-on-write, the child moves each
+ * over its region's address and keeps it as plain memory (child), the
+ * parent drops them (parent). A region that could not be copied is not
+ * in the child, as before. docs/guest.md has the costs.
+ */
+
+/* The regions' protections from the module; 0 when it cannot say. */
+static unsigned int region_prot(const struct xfo_guest_region_info *ri,
+				unsigned int n, uintptr_t start)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (ri[i].start == start && ri[i].pid == getpid())
+			return ri[i].prot;
+	return 0;
+}
+
+/* Copies region e to c: released pages stay zero, and are not touched. */
+static void copy_region(unsigned char *c, const struct region *e)
+{
+	size_t i, n = e->len / S.page;
+
+	for (i = 0; i < n; i++)
+		if (!e->bitmap || !(e->bitmap[i / 8] & (1u << (i % 8))))
+			memcpy(c + i * S.page, (const void *)(e->start + i * S.page), S.page);
+}
+
+static void atfork_prepare(void)
+{
+	struct xfo_guest_regions req = { 0 };
+	struct xfo_guest_region_info *ri = NULL;
+	size_t ri_len = 0;
+	unsigned int i, nri = 0, prot;
+
+	pthread_mutex_lock(&S.lock);
+	if (!S.nr)
+		return;
+	if (S.fd >= 0) {
+		ri_len = page_up((S.nr + 64) * sizeof(*ri));
+		ri = sys_mmap(NULL, ri_len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ri != MAP_FAILED) {
+			req.buf = (uintptr_t)ri;
+			req.max = (uint32_t)(ri_len / sizeof(*ri));
+			if (ioctl(S.fd, XFO_GUEST_IOC_REGIONS, &req) == 0)
+				nri = req.nr < req.max ? req.nr : req.max;
+		} else {
+			ri = NULL;
+		}
+	}
+	for (i = 0; i < S.nr; i++) {
+		struct region *e = &S.r[i];
+		void *c;
+
+		e->snap = NULL;
+		if (e->gone || e->anon)
+			continue;	/* nothing here / inherited as it is */
+		prot = nri ? region_prot(ri, nri, e->start) : XFO_PROT_READ | XFO_PROT_WRITE;
+		if (!(prot & XFO_PROT_READ)) {
+			dbg("fork: region at %#lx is not readable; not in the child",
+			    (unsigned long)e->start);
+			continue;
+		}
+		c = sys_mmap(NULL, e->len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (c == MAP_FAILED) {
+			dbg("fork: no memory to copy %zu bytes at %#lx; not in the child",
+			    e->len, (unsigned long)e->start);
+			continue;
+		}
+		copy_region(c, e);
+		if (!(prot & XFO_PROT_WRITE))
+			syscall(SYS_mprotect, c, e->len, PROT_READ);
+		e->snap = c;
+	}
+	if (ri)
+		sys_munmap(ri, ri_len);
+}
+
+static void atfork_parent(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < S.nr; i++)
+		if (S.r[i].snap) {
+			sys_munmap(S.r[i].snap, S.r[i].len);
+			S.r[i].snap = NULL;
+		}
+	pthread_mutex_unlock(&S.lock);
+}
+
+/* Copies take the regions' places; the rest is as without the copy:
+ * mmap'ed regions forgotten, malloc'ed ones kept as gone so that free()
+ * of them does nothing. */
 static void atfork_child(void)
 {
 	unsigned int i = 0;
+	void *p;
 
 	pthread_mutex_init(&S.lock, NULL);
 	if (S.fd >= 0) {
@@ -620,12 +727,31 @@ static void atfork_child(void)
 		S.fd = -1;
 	}
 	while (i < S.nr) {
-		if (S.r[i].kind == KIND_MMAP) {
-			S.st.live--;
-			drop(&S.r[i]);
+		struct region *e = &S.r[i];
+
+		if (e->snap) {
+			p = (void *)syscall(SYS_mremap, e->snap, e->len, e->len,
+					    MREMAP_MAYMOVE | MREMAP_FIXED,
+					    (void *)e->start);
+			if (p == (void *)e->start) {
+				e->snap = NULL;
+				e->anon = 1;
+				i++;
+				continue;
+			}
+			sys_munmap(e->snap, e->len);
+			e->snap = NULL;
+		}
+		if (e->anon) {
+			i++;
 			continue;
 		}
-		S.r[i].gone = 1;
+		if (e->kind == KIND_MMAP) {
+			S.st.live--;
+			drop(e);
+			continue;
+		}
+		e->gone = 1;
 		i++;
 	}
 }
@@ -643,7 +769,7 @@ EXPORT void xfo_preload_stats(struct xfo_preload_stats *st)
 __attribute__((constructor)) static void xfo_preload_init(void)
 {
 	init();
-	pthread_atfork(NULL, NULL, atfork_child);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	dbg("threshold %zu bytes, device %s%s%s", S.threshold, S.device,
 	    S.malloc_on ? ", malloc too" : "", S.disabled ? ", DISABLED" : "");
 }
