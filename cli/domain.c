@@ -269,16 +269,6 @@ static const struct opt attach_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
-/* Text without its trailing newlines, for JSON. */
-static size_t trimmed_len(const char *s)
-{
-	size_t len = strlen(s);
-
-	while (len && s[len - 1] == '\n')
-		len--;
-	return len;
-}
-
 /* Reports a refusal with the verifier's log: on stderr, or as "log" next
  * to "error" in JSON. */
 static int refused(const char *log, const char *msg)
@@ -288,7 +278,7 @@ static int refused(const char *log, const char *msg)
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_name(json_wtr, "log");
-		jsonw_string_len(json_wtr, log, trimmed_len(log));
+		jsonw_text(json_wtr, log);
 	} else {
 		fputs(log, stderr);
 		if (log[0] && log[strlen(log) - 1] != '\n')

@@ -283,6 +283,15 @@ void jsonw_string_len(struct json_writer *self, const char *s, size_t len)
 	jsonw_raw_string(self, s ? s : "", s ? len : 0);
 }
 
+void jsonw_text(struct json_writer *self, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	while (len && s[len - 1] == '\n')
+		len--;
+	jsonw_string_len(self, s, len);
+}
+
 void jsonw_string(struct json_writer *self, const char *s)
 {
 	jsonw_string_len(self, s, s ? strlen(s) : 0);

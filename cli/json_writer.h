@@ -38,6 +38,8 @@ void jsonw_name(struct json_writer *self, const char *name);
 
 void jsonw_string(struct json_writer *self, const char *s);
 void jsonw_string_len(struct json_writer *self, const char *s, size_t len);
+/* s without its trailing newlines: a multi-line log as one JSON string. */
+void jsonw_text(struct json_writer *self, const char *s);
 void jsonw_printf(struct json_writer *self, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void jsonw_uint(struct json_writer *self, uint64_t v);

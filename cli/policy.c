@@ -241,16 +241,6 @@ static const struct opt verify_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
-/* Text without its trailing newlines, for JSON. */
-static size_t trimmed_len(const char *s)
-{
-	size_t len = strlen(s);
-
-	while (len && s[len - 1] == '\n')
-		len--;
-	return len;
-}
-
 static void json_verifier_stats(const struct xfo_verifier_stats *st)
 {
 	uint32_t id;
@@ -357,7 +347,7 @@ static int do_verify(int argc, char **argv)
 						   errno_name(err));
 			json_verifier_stats(&st);
 			jsonw_name(json_wtr, "log");
-			jsonw_string_len(json_wtr, log, trimmed_len(log));
+			jsonw_text(json_wtr, log);
 			jsonw_bool_field(json_wtr, "log_truncated", truncated);
 			jsonw_end_object(json_wtr);
 			continue;
@@ -763,7 +753,7 @@ static int do_run(int argc, char **argv)
 			jsonw_string_field(json_wtr, "program", name);
 			jsonw_bool_field(json_wtr, "verified", false);
 			jsonw_name(json_wtr, "log");
-			jsonw_string_len(json_wtr, log, trimmed_len(log));
+			jsonw_text(json_wtr, log);
 		} else {
 			fputs(log, stderr);
 		}
@@ -825,7 +815,7 @@ static int do_run(int argc, char **argv)
 		jsonw_bool_field(json_wtr, "checked", checked);
 		if (vret) {
 			jsonw_name(json_wtr, "log");
-			jsonw_string_len(json_wtr, log, trimmed_len(log));
+			jsonw_text(json_wtr, log);
 		}
 		jsonw_name(json_wtr, "ctx");
 		fault_ctx_json(json_wtr, &a.ctx.ctx);
