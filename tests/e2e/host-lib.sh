@@ -37,3 +37,64 @@ make_xen() {
 	fi
 	pass make_xen
 }
+
+# lab_results CLEAN_LOG RESULTS PREFIX CONTEXT_LINES: the payload's
+# "XFO-E2E PASS|FAIL name" console lines, wherever console noise put
+# them, become "PASS|FAIL PREFIX.name" in RESULTS and on stdout, after up
+# to CONTEXT_LINES lines of the payload's notes ("e2e: ", "  | ",
+# "domU| ") for context.
+lab_results() {
+	local clean=$1 results=$2 prefix=$3 context=$4
+
+	grep -E '^(e2e: |  \| |domU\| )' "$clean" | head -n "$context" || true
+	grep -oE 'XFO-E2E (PASS|FAIL) .*' "$clean" |
+		sed -E "s/^XFO-E2E (PASS|FAIL) /\\1 $prefix./" >"$results" || true
+	cat "$results"
+}
+
+# require_results RESULTS PREFIX NAME...: "fail missing.NAME" for each NAME
+# (a regex prefix) with no result: a payload cut short leaves them out.
+require_results() {
+	local results=$1 prefix=$2 want
+	shift 2
+
+	for want in "$@"; do
+		grep -qE "^(PASS|FAIL) $prefix\\.$want" "$results" ||
+			fail "missing.$want" "the payload printed no result for $want"
+	done
+}
+
+# lab_clean_log CLEAN_LOG LOG: no crash lines from Xen or the kernels, and
+# no leak Xen warns about, in the serial log.
+lab_clean_log() {
+	local clean=$1 log=$2 bad leaks
+
+	bad=$(grep -nE 'Xen BUG|FATAL|Panic on CPU|Kernel panic|general protection fault|BUG: |Bad page' \
+		"$clean" | head -n 5 || true)
+	if [ -n "$bad" ]; then
+		fail serial_log_clean "crash lines in $log: $(echo "$bad" | head -n 1)"
+		echo "$bad"
+	else
+		pass serial_log_clean
+	fi
+	leaks=$(grep -nE '^\(XEN\).*([Ll]eak|LEAK|still (holds|has) [0-9]+ page)' "$clean" |
+		head -n 5 || true)
+	if [ -n "$leaks" ]; then
+		fail xen_no_leak_warnings "$(echo "$leaks" | head -n 1)"
+		echo "$leaks"
+	else
+		pass xen_no_leak_warnings
+	fi
+}
+
+# time_budget SECONDS: the suite so far took at most SECONDS.
+time_budget() {
+	local t
+
+	t=$(elapsed)
+	if [ "$t" -le "$1" ]; then
+		pass "time_budget (${t}s of $1s)"
+	else
+		fail time_budget "the suite took ${t}s, more than $1s"
+	fi
+}

@@ -86,14 +86,8 @@ grep -vE '^\[' "$LAB/$NAME-boot.out" | tail -n 5 || true
 [ -f "$LOG" ] || { tail -n 20 "$LAB/$NAME-boot.out"; fail boot "no serial log $LOG (lab/run-payload.sh exited $boot_rc)"; exit 1; }
 
 tr -d '\r' <"$LOG" >"$LAB/$NAME.clean.log"
-# Context: the payload's notes and the domU's command outputs.
-grep -E '^(e2e: |  \| )' "$LAB/$NAME.clean.log" | head -n 400 || true
-grep -oE 'XFO-E2E (PASS|FAIL) .*' "$LAB/$NAME.clean.log" |
-	sed -E 's/^XFO-E2E (PASS|FAIL) /\1 guest-e2e./' >"$LAB/$NAME.results" || true
-cat "$LAB/$NAME.results"
-
-# A payload cut short leaves these missing.
-for want in domu.create module.loaded handshake.connect handshake.guest_connected \
+lab_results "$LAB/$NAME.clean.log" "$LAB/$NAME.results" guest-e2e 400
+require_results "$LAB/$NAME.results" guest-e2e domu.create module.loaded handshake.connect handshake.guest_connected \
 	zero_fill.correct zero_fill.resolved_99pct zero_fill.accounting \
 	fault_around.correct fault_around.fewer_faults \
 	bounce_all.correct bounce_all.nothing_offloaded bounce_all.same_results \
@@ -106,10 +100,7 @@ for want in domu.create module.loaded handshake.connect handshake.guest_connecte
 	shim.correct shim.offloaded map_unmap.correct map_unmap.memfree_baseline \
 	map_unmap.accounting guest.kernel_clean unload.rmmod unload.pages_freed unload.reconnect \
 	destroy.while_faulting destroy.xl_list_clean destroy.xen_state_freed \
-	destroy.memory_returned xen_alive_at_end; do
-	grep -qE "^(PASS|FAIL) guest-e2e\.$want" "$LAB/$NAME.results" ||
-		fail "missing.$want" "the payload printed no result for $want"
-done
+	destroy.memory_returned xen_alive_at_end
 
 end=$(grep -oE 'XFO-LAB-END rc=[0-9]+' "$LAB/$NAME.clean.log" | head -n 1 || true)
 if [ -z "$end" ]; then
@@ -120,26 +111,6 @@ else
 fi
 
 # Xen's and the kernels' own word: crashes, and leaks Xen warns about.
-bad=$(grep -nE 'Xen BUG|FATAL|Panic on CPU|Kernel panic|general protection fault|BUG: |Bad page' \
-	"$LAB/$NAME.clean.log" | head -n 5 || true)
-if [ -n "$bad" ]; then
-	fail serial_log_clean "crash lines in $LOG: $(echo "$bad" | head -n 1)"
-	echo "$bad"
-else
-	pass serial_log_clean
-fi
-leaks=$(grep -nE '^\(XEN\).*([Ll]eak|LEAK|still (holds|has) [0-9]+ page)' "$LAB/$NAME.clean.log" | head -n 5 || true)
-if [ -n "$leaks" ]; then
-	fail xen_no_leak_warnings "$(echo "$leaks" | head -n 1)"
-	echo "$leaks"
-else
-	pass xen_no_leak_warnings
-fi
-
-t=$(elapsed)
-if [ "$t" -le $BUDGET ]; then
-	pass "time_budget (${t}s of ${BUDGET}s)"
-else
-	fail time_budget "the suite took ${t}s, more than ${BUDGET}s"
-fi
+lab_clean_log "$LAB/$NAME.clean.log" "$LOG"
+time_budget $BUDGET
 exit 0

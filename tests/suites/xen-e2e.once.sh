@@ -29,8 +29,8 @@ make_xen xen-e2e "$LAB/make-xen.log" || exit 1
 
 # --- what the payload needs, built without sanitizers --------------------------
 bpf_objs=$(for s in bpf/*.bpf.c; do n=${s#bpf/}; echo "$B/bpf/${n%.c}.o"; done)
-# shellcheck disable=SC2086
 mkdir -p "$LAB"
+# shellcheck disable=SC2086
 if ! make --no-print-directory O="$B" SAN=0 "$B/xfoctl" "$B/tests/e2e/xfo_probe" \
 	$bpf_objs >"$LAB/userspace.log" 2>&1; then
 	tail -n 20 "$LAB/userspace.log"
@@ -55,21 +55,14 @@ lab/run-payload.sh --name xen-e2e --build "$B" \
 boot_rc=$?
 [ -f "$LOG" ] || { fail boot "no serial log $LOG (lab/run-payload.sh exited $boot_rc)"; exit 1; }
 
-# Results may share a line with console noise: take them from where they
-# start. Context lines of the payload are shown too.
 tr -d '\r' <"$LOG" >"$LAB/xen-e2e.clean.log"
-grep -E '^(e2e: |  \| |domU\| )' "$LAB/xen-e2e.clean.log" | head -n 200
-grep -oE 'XFO-E2E (PASS|FAIL) .*' "$LAB/xen-e2e.clean.log" |
-	sed -E 's/^XFO-E2E (PASS|FAIL) /\1 e2e./' >"$LAB/xen-e2e.results"
-cat "$LAB/xen-e2e.results"
-
-# A payload cut short leaves these missing.
-for want in xen_version counting.faults_seen counting.prog_runs detach_stops_counting \
-	zero_fill.verdicts zero_fill.still_bounces refused.status refused.verifier_log \
-	swap.status swap.prog_runs swap.xen_healthy abi. domu.eperm_ xen_alive_at_end; do
-	grep -qE "^(PASS|FAIL) e2e\.$want" "$LAB/xen-e2e.results" ||
-		fail "missing.$want" "the payload printed no result for $want"
-done
+lab_results "$LAB/xen-e2e.clean.log" "$LAB/xen-e2e.results" e2e 200
+require_results "$LAB/xen-e2e.results" e2e xen_version counting.faults_seen \
+	counting.prog_runs detach_stops_counting zero_fill.verdicts \
+	zero_fill.still_bounces refused.status refused.verifier_log swap.status \
+	swap.prog_runs swap.xen_healthy abi. domu.eperm_ program.attach_domu \
+	program.listed_unattached program.unload program.unload_again \
+	program.gone xen_alive_at_end
 
 end=$(grep -oE 'XFO-LAB-END rc=[0-9]+' "$LAB/xen-e2e.clean.log" | head -n 1)
 if [ -z "$end" ]; then
@@ -78,19 +71,6 @@ else
 	pass boot
 fi
 
-bad=$(grep -nE 'Xen BUG|FATAL|Panic on CPU|Kernel panic|general protection fault|BUG: ' \
-	"$LAB/xen-e2e.clean.log" | head -n 5)
-if [ -n "$bad" ]; then
-	fail serial_log_clean "crash lines in $LOG: $(echo "$bad" | head -n 1)"
-	echo "$bad"
-else
-	pass serial_log_clean
-fi
-
-t=$(elapsed)
-if [ "$t" -le $BUDGET ]; then
-	pass "time_budget (${t}s of ${BUDGET}s)"
-else
-	fail time_budget "the stage took ${t}s, more than ${BUDGET}s"
-fi
+lab_clean_log "$LAB/xen-e2e.clean.log" "$LOG"
+time_budget $BUDGET
 exit 0
