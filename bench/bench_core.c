@@ -305,7 +305,10 @@ int main(int argc, char **argv)
 	    "on the same %d fault contexts.\n\n", NR_CTX);
 	out("Each side's time is its fastest of %d alternating rounds of %d "
 	    "runs. The Xen form is the switch dispatch under retpolines that "
-	    "a default Xen build uses; it is not part of the goal.\n\n",
+	    "a default Xen build uses; it is not part of the goal. A native "
+	    "run of a few nanoseconds moves by up to 15%% from one process "
+	    "to the next (where the code lands), so a ratio near the goal "
+	    "can fall on either side of it from run to run.\n\n",
 	    ROUNDS, ROUND_RUNS);
 	out("| policy | insns/run | native ns/run | interpreter ns/run | "
 	    "ns/insn | ratio | Xen form ns/run | Xen form ratio |\n"
