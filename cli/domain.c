@@ -532,14 +532,6 @@ static void sleep_ms(uint64_t ms)
 		;
 }
 
-/* Reasons since interface 1.1, counted in bounced_more[]. */
-static const char *const bounce_more_names[] = {
-	[XFO_BOUNCE_RING_FULL - XFO_BOUNCE_NR] = "ring_full",
-	[XFO_BOUNCE_PROT_DENIED - XFO_BOUNCE_NR] = "prot_denied",
-};
-_Static_assert(sizeof(bounce_more_names) / sizeof(bounce_more_names[0]) ==
-	       XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR, "a name for every reason");
-
 static void json_stats(uint16_t domid, const struct xfo_op_stats *st)
 {
 	const struct xfo_stats *s = &st->stats;
@@ -566,9 +558,6 @@ static void json_stats(uint16_t domid, const struct xfo_op_stats *st)
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		jsonw_uint_field(json_wtr, xfo_bounce_reason_name(i),
 				 s->bounced[i]);
-	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
-		jsonw_uint_field(json_wtr, bounce_more_names[i],
-				 s->bounced_more[i]);
 	jsonw_end_object(json_wtr);
 	jsonw_uint_field(json_wtr, "notifications", s->notifications);
 	jsonw_bool_field(json_wtr, "areas_mapped",
@@ -628,9 +617,6 @@ static void text_stats(uint16_t domid, const struct xfo_op_stats *st,
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		row(4, xfo_bounce_reason_name(i), s->bounced[i],
 		    PREV(bounced[i]), NULL);
-	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
-		row(4, bounce_more_names[i], s->bounced_more[i],
-		    PREV(bounced_more[i]), NULL);
 	row(2, "notifications", s->notifications, PREV(notifications), NULL);
 #undef PREV
 }

@@ -276,12 +276,10 @@ enum xfo_bounce_reason {
     XFO_BOUNCE_BAD_FRAME,     /* a pool entry failed validation */
     XFO_BOUNCE_PTE_UPDATE,    /* Xen's L1 update path refused */
     XFO_BOUNCE_NOT_BUILT,     /* resolver not built in this Xen */
-    XFO_BOUNCE_NR,            /* entries of xfo_stats.bounced[] */
-    /* Since 1.1, counted in xfo_stats.bounced_more[reason - XFO_BOUNCE_NR]
-     * (before, in POOL_EMPTY and CLASS_DENIED): */
-    XFO_BOUNCE_RING_FULL = XFO_BOUNCE_NR, /* no room in the completion ring */
+    /* Since 1.1 (1.0 counted them in POOL_EMPTY and CLASS_DENIED): */
+    XFO_BOUNCE_RING_FULL,     /* no room in the completion ring */
     XFO_BOUNCE_PROT_DENIED,   /* the region's protection forbids the access */
-    XFO_BOUNCE_NR_ALL
+    XFO_BOUNCE_NR             /* entries of xfo_stats.bounced[] */
 };
 
 /* xfo_stats.flags: the domain's state when the counters were read. */
@@ -296,18 +294,15 @@ struct xfo_stats {
     uint64_t verdicts[XFO_CLASS_MAX + 1];
     uint64_t resolved;        /* faults Xen resolved itself */
     uint64_t pages_installed; /* including fault-around neighbours */
+    /*
+     * 1.1 gave meaning to four of 1.0's five reserved words, which a 1.0
+     * Xen leaves zero: bounced[RING_FULL], bounced[PROT_DENIED],
+     * notifications and flags. Nothing else moved.
+     */
     uint64_t bounced[XFO_BOUNCE_NR];
-    /* The 1.0 reserved[] words, given meaning in 1.1 (an older Xen leaves
-     * them zero); reserved[] stays for code that zeroes them. */
-    union {
-        uint64_t reserved[5];
-        struct {
-            uint64_t bounced_more[XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR];
-            uint64_t notifications; /* refill events sent to the guest */
-            uint64_t flags;   /* XFO_STATS_F_*: not a counter, not reset */
-            uint64_t spare;   /* zero */
-        };
-    };
+    uint64_t notifications;   /* refill events sent to the guest */
+    uint64_t flags;           /* XFO_STATS_F_*: not a counter, not reset */
+    uint64_t reserved[1];     /* zero */
 };                            /* 208 bytes */
 
 struct xfo_op_stats {

@@ -45,6 +45,8 @@ static const char *const bounce_names[] = {
 	[XFO_BOUNCE_BAD_FRAME] = "bad_frame",
 	[XFO_BOUNCE_PTE_UPDATE] = "pte_update",
 	[XFO_BOUNCE_NOT_BUILT] = "not_built",
+	[XFO_BOUNCE_RING_FULL] = "ring_full",
+	[XFO_BOUNCE_PROT_DENIED] = "prot_denied",
 };
 _Static_assert(sizeof(bounce_names) / sizeof(bounce_names[0]) ==
 	       XFO_BOUNCE_NR, "a name for every enum xfo_bounce_reason");

@@ -54,13 +54,13 @@ _Static_assert(!XFO_VERDICT_VALID(1ull << 16), "high bits are invalid");
 
 /* 1.1 gave the 1.0 reserved words meaning without moving anything. */
 OFF(struct xfo_stats, bounced, 80);
-OFF(struct xfo_stats, reserved, 168);
-OFF(struct xfo_stats, bounced_more, 168);
+OFF(struct xfo_stats, bounced[XFO_BOUNCE_RING_FULL], 168);
+OFF(struct xfo_stats, bounced[XFO_BOUNCE_PROT_DENIED], 176);
 OFF(struct xfo_stats, notifications, 184);
 OFF(struct xfo_stats, flags, 192);
-OFF(struct xfo_stats, spare, 200);
-_Static_assert(XFO_BOUNCE_NR == 11 && XFO_BOUNCE_NR_ALL == 13,
-	       "bounce reasons of 1.0 and 1.1");
+OFF(struct xfo_stats, reserved, 200);
+_Static_assert(XFO_BOUNCE_NOT_BUILT == 10 && XFO_BOUNCE_NR == 13,
+	       "1.0's eleven bounce reasons, then 1.1's two");
 
 SIZE(struct xfo_prog_info, 56);
 OFF(struct xfo_prog_info, domid, 16);

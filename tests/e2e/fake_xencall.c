@@ -278,8 +278,6 @@ static void fill_stats(const xencall_handle *h, uint16_t domid,
 	s->pages_installed = 700;
 	for (i = 0; i < XFO_BOUNCE_NR; i++)
 		s->bounced[i] = 11 + i;
-	for (i = 0; i < XFO_BOUNCE_NR_ALL - XFO_BOUNCE_NR; i++)
-		s->bounced_more[i] = 11 + XFO_BOUNCE_NR + i;
 	s->notifications = 31;
 }
 

@@ -245,8 +245,9 @@ static int fake_op(void *priv, unsigned int cmd, void *arg)
 		s->stats.verdicts[XFO_CLASS_ZERO_FILL] = 60;
 		for (i = 0; i < XFO_BOUNCE_NR; i++)
 			s->stats.bounced[i] = 1000 + i;
-		for (i = 0; i < 5; i++)
-			s->stats.reserved[i] = 0;
+		s->stats.notifications = 0;
+		s->stats.flags = 0;
+		s->stats.reserved[0] = 0;
 		break;
 	}
 	case XFOOP_trace_read: {
@@ -738,7 +739,10 @@ static void test_names(void)
 	check("names_bounce", !strcmp(xfo_bounce_reason_name(0), "verdict") &&
 	      !strcmp(xfo_bounce_reason_name(XFO_BOUNCE_POOL_EMPTY),
 		      "pool_empty") &&
-	      !strcmp(xfo_bounce_reason_name(XFO_BOUNCE_NR - 1), "not_built") &&
+	      !strcmp(xfo_bounce_reason_name(XFO_BOUNCE_NOT_BUILT),
+		      "not_built") &&
+	      !strcmp(xfo_bounce_reason_name(XFO_BOUNCE_NR - 1),
+		      "prot_denied") &&
 	      !xfo_bounce_reason_name(XFO_BOUNCE_NR), "wrong names");
 	check("names_class", !strcmp(xfo_class_name(0), "bounce") &&
 	      !strcmp(xfo_class_name(2), "fault_around") &&
