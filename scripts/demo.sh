@@ -46,5 +46,7 @@ echo "== 5. The same in JSON, for tools"
 step "$xfoctl" -j policy run "$bpf/bounce_all.bpf.o" --ctx "addr=0x1000"
 
 echo
-echo "Next (issues 3 and 4): the same programs attached to a domain in a"
-echo "patched Xen booted under QEMU; see docs/architecture.md."
+echo "The same programs in Xen: 'make lab-shell' boots the patched Xen under"
+echo "QEMU with a dom0 shell (docs/lab.md), where 'xfoctl domain attach' puts"
+echo "one on a domain; tests/suites/guest-e2e.once.sh build/rel runs a PV guest"
+echo "whose page faults Xen resolves (docs/guest.md, docs/architecture.md)."
