@@ -81,10 +81,13 @@ else
 fi
 
 # QEMU's -kernel wants the multiboot ELF: 32-bit ELF with a multiboot
-# header (magic 0x1badb002) in its first 8 KiB.
+# header (magic 0x1badb002) in its first 8 KiB. (The words are read into
+# a variable first: grep -q at the end of a pipe would stop od early, and
+# under pipefail od's SIGPIPE failed the check now and then.)
+words=$([ -f "$B/xen" ] && head -c 8192 "$B/xen" | od -An -tx4 -w4 -v)
 if [ -f "$B/xen" ] && [ "$(head -c 4 "$B/xen" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] &&
    [ "$(head -c 5 "$B/xen" | tail -c 1 | od -An -tu1 | tr -d ' ')" = 1 ] &&
-   head -c 8192 "$B/xen" | od -An -tx4 -w4 -v | grep -q 1badb002; then
+   grep -q 1badb002 <<<"$words"; then
 	pass "build/xen/xen is a 32-bit multiboot ELF"
 else
 	fail "build/xen/xen is a 32-bit multiboot ELF" "missing or not multiboot"
