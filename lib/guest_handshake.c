@@ -24,6 +24,7 @@
 #include <xenstore.h>
 
 #include "libxfo.h"
+#include "libxfo_internal.h"
 
 #define TXN_TRIES	16
 #define POLL_MS		100
@@ -64,20 +65,6 @@ const char *xfo_guest__state_name(unsigned int state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "Unknown";
 	return state_names[state];
-}
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
 }
 
 /* ------------------------------------------------------------------------
@@ -159,7 +146,7 @@ static int bad_key(char *err, size_t size, unsigned int key, const char *v,
 	char q[160];
 
 	quote(v, q, sizeof(q));
-	set_err(err, size, "%s/%s is '%s': %s", XFO_XS_DIR, key_names[key], q,
+	xfo_set_err(err, size, "%s/%s is '%s': %s", XFO_XS_DIR, key_names[key], q,
 		why);
 	return -EINVAL;
 }
@@ -175,7 +162,7 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 	unsigned int i, j;
 	int ret;
 
-	set_err(err, err_size, "%s", "");
+	xfo_set_err(err, err_size, "%s", "");
 	memset(k, 0, sizeof(*k));
 	k->domid = domid;
 	k->backend_state = -1;
@@ -193,7 +180,7 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 		      sizeof(k->backend_error));
 
 	if (!val[XFO_GK_STATE]) {
-		set_err(err, err_size, "%s/state is missing", XFO_XS_DIR);
+		xfo_set_err(err, err_size, "%s/state is missing", XFO_XS_DIR);
 		return -ENOENT;
 	}
 	if (parse_dec(val[XFO_GK_STATE], UINT32_MAX, &n) || !n ||
@@ -207,7 +194,7 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 
 	for (i = XFO_GK_VERSION; i <= XFO_GK_EVTCHN; i++) {
 		if (!val[i]) {
-			set_err(err, err_size, "%s/%s is missing", XFO_XS_DIR,
+			xfo_set_err(err, err_size, "%s/%s is missing", XFO_XS_DIR,
 				key_names[i]);
 			return -EINVAL;
 		}
@@ -251,16 +238,16 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 int xfo_guest__check(const struct xfo_guest_keys *k, char *err,
 		     size_t err_size)
 {
-	set_err(err, err_size, "%s", "");
+	xfo_set_err(err, err_size, "%s", "");
 	if (k->state != XFO_XB_INITIALISED) {
-		set_err(err, err_size, "domain %u's state is %u (%s), not 3 "
+		xfo_set_err(err, err_size, "domain %u's state is %u (%s), not 3 "
 			"(Initialised)", k->domid, k->state,
 			xfo_guest__state_name(k->state));
 		return -EAGAIN;
 	}
 	if (XFO_INTERFACE_MAJOR(k->version) !=
 	    XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION)) {
-		set_err(err, err_size, "domain %u speaks xfo interface %u.%u "
+		xfo_set_err(err, err_size, "domain %u speaks xfo interface %u.%u "
 			"(0x%08x), this dom0 %u.%u: the major versions differ",
 			k->domid, XFO_INTERFACE_MAJOR(k->version),
 			XFO_INTERFACE_MINOR(k->version), k->version,
@@ -280,20 +267,20 @@ int xfo_xs__open(struct xfo_xs **xs, char *err, size_t err_size)
 	struct xfo_xs *s;
 	int e;
 
-	set_err(err, err_size, "%s", "");
+	xfo_set_err(err, err_size, "%s", "");
 	if (!xs)
 		return -EINVAL;
 	*xs = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		set_err(err, err_size, "out of memory");
+		xfo_set_err(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
 	errno = 0;
 	s->h = xs_open(0);
 	if (!s->h) {
 		e = errno > 0 ? errno : EIO;
-		set_err(err, err_size, "cannot open xenstore: %s (xenstored "
+		xfo_set_err(err, err_size, "cannot open xenstore: %s (xenstored "
 			"must run, and the handshake needs root in the "
 			"control domain)", strerror(e));
 		free(s);

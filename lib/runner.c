@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "libxfo.h"
+#include "libxfo_internal.h"
 
 #define RUNNER_TRACE_SIZE	4096
 /* Bounds runs of unverified programs that loop forever. */
@@ -51,42 +52,28 @@ struct xfo_runner {
 
 static xfo_helper_call_t runner_call_helper;
 
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
-
 static int check_map_def(const struct xfo_map_def *def, uint32_t idx,
 			 char *err, size_t err_size)
 {
 	if (def->type != XFO_MAP_ARRAY) {
-		set_err(err, err_size, "map %u: type %u is not an array", idx,
+		xfo_set_err(err, err_size, "map %u: type %u is not an array", idx,
 			def->type);
 		return -EINVAL;
 	}
 	if (def->key_size != 4) {
-		set_err(err, err_size, "map %u: key_size %u, must be 4", idx,
+		xfo_set_err(err, err_size, "map %u: key_size %u, must be 4", idx,
 			def->key_size);
 		return -EINVAL;
 	}
 	if (def->value_size == 0 || def->value_size > XFO_MAP_MAX_VALUE ||
 	    def->value_size % 8) {
-		set_err(err, err_size,
+		xfo_set_err(err, err_size,
 			"map %u: value_size %u, must be a multiple of 8 in 8..%u",
 			idx, def->value_size, XFO_MAP_MAX_VALUE);
 		return -EINVAL;
 	}
 	if (def->max_entries == 0 || def->max_entries > XFO_MAP_MAX_ENTRIES) {
-		set_err(err, err_size, "map %u: max_entries %u, must be 1..%u",
+		xfo_set_err(err, err_size, "map %u: max_entries %u, must be 1..%u",
 			idx, def->max_entries, XFO_MAP_MAX_ENTRIES);
 		return -EINVAL;
 	}
@@ -100,23 +87,23 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 	uint32_t i;
 	int ret;
 
-	set_err(err, err_size, "%s", "");
+	xfo_set_err(err, err_size, "%s", "");
 	if (!runnerp) {
-		set_err(err, err_size, "no runner to return");
+		xfo_set_err(err, err_size, "no runner to return");
 		return -EINVAL;
 	}
 	*runnerp = NULL;
 	if (!prog || (!prog->insns && prog->insn_cnt)) {
-		set_err(err, err_size, "no program");
+		xfo_set_err(err, err_size, "no program");
 		return -EINVAL;
 	}
 	if (prog->map_cnt > XFO_MAX_MAPS) {
-		set_err(err, err_size, "%u maps, at most %u", prog->map_cnt,
+		xfo_set_err(err, err_size, "%u maps, at most %u", prog->map_cnt,
 			XFO_MAX_MAPS);
 		return -E2BIG;
 	}
 	if (prog->map_cnt && !prog->maps) {
-		set_err(err, err_size, "%u maps but no map table",
+		xfo_set_err(err, err_size, "%u maps but no map table",
 			prog->map_cnt);
 		return -EINVAL;
 	}
@@ -179,7 +166,7 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 
 nomem:
 	xfo_runner__free(r);
-	set_err(err, err_size, "out of memory");
+	xfo_set_err(err, err_size, "out of memory");
 	return -ENOMEM;
 }
 

@@ -19,6 +19,7 @@
 #include <xentoollog.h>
 
 #include "libxfo.h"
+#include "libxfo_internal.h"
 #include "xen_internal.h"
 
 #define ERR_LEN		256
@@ -346,20 +347,6 @@ static const struct xfo_xen_backend xencall_backend = {
 	.close = xc_close,
 };
 
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
-
 #define PRIVCMD		"/dev/xen/privcmd"
 #define PRIVCMD_PROC	"/proc/xen/privcmd"
 
@@ -375,7 +362,7 @@ static void privcmd_diagnose(int e, const char *msg, char *err,
 	fd = open(PRIVCMD, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
-		set_err(err, err_size, "libxencall cannot open %s: %s",
+		xfo_set_err(err, err_size, "libxencall cannot open %s: %s",
 			PRIVCMD, msg[0] ? msg : strerror(e));
 		return;
 	}
@@ -388,11 +375,11 @@ static void privcmd_diagnose(int e, const char *msg, char *err,
 			e = errno;
 	}
 	if (e == EACCES || e == EPERM)
-		set_err(err, err_size, "cannot open %s: %s (the xfo control "
+		xfo_set_err(err, err_size, "cannot open %s: %s (the xfo control "
 			"operations need root in the control domain)",
 			PRIVCMD, strerror(e));
 	else
-		set_err(err, err_size, "not running in a Xen domain with "
+		xfo_set_err(err, err_size, "not running in a Xen domain with "
 			"privcmd: %s: %s", PRIVCMD, strerror(e));
 }
 
@@ -401,13 +388,13 @@ int xfo_xen__open(struct xfo_xen **x, char *err, size_t err_size)
 	struct xencall_priv *p;
 	int ret;
 
-	set_err(err, err_size, "%s", "");
+	xfo_set_err(err, err_size, "%s", "");
 	if (!x)
 		return -EINVAL;
 	*x = NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		set_err(err, err_size, "out of memory");
+		xfo_set_err(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
 	p->logger.vmessage = xc_vmessage;
@@ -435,13 +422,13 @@ int xfo_xen__open_backend(struct xfo_xen **x,
 
 	if (!x || !backend || !backend->alloc || !backend->free ||
 	    !backend->op) {
-		set_err(err, err_size, "bad backend");
+		xfo_set_err(err, err_size, "bad backend");
 		return -EINVAL;
 	}
 	*x = NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h) {
-		set_err(err, err_size, "out of memory");
+		xfo_set_err(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
 	h->be = backend;

@@ -5,7 +5,7 @@ FUZZ_DIR      := build/fuzz
 FUZZ_VERIFIER := $(FUZZ_DIR)/fuzz_verifier
 FUZZ_SEEDS    := $(O)/tests/fuzz/make_seeds
 FUZZ_SRCS     := tests/fuzz/fuzz_verifier.c $(CORE_SRCS) lib/runner.c \
-		 lib/verify.c
+		 lib/verify.c lib/err.c
 FUZZ_TIME     ?= 3600
 
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g $(WARN) -Iinclude -Icore -Ilib \
