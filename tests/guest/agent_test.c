@@ -11,18 +11,7 @@
 
 #include "agent.h"
 #include "xfo.h"
-
-static int failed;
-
-static void check(int ok, const char *name, const char *why)
-{
-	if (ok) {
-		printf("PASS %s\n", name);
-	} else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
+#include "../common/check.h"
 
 static int parse(struct agent_args *a, char *err, ...)
 {
@@ -94,42 +83,69 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	check(!parse(&a, err, "status", NULL) && a.cmd == CMD_STATUS && !a.json,
-	      "parse: status", err);
-	check(!parse(&a, err, "-j", "status", NULL) && a.cmd == CMD_STATUS && a.json,
-	      "parse: -j status", err);
-	check(!parse(&a, err, "status", "-j", NULL) && a.json, "parse: status -j", err);
-	check(!parse(&a, err, "-d", "/dev/zero", "status", NULL) && !strcmp(a.device, "/dev/zero"),
-	      "parse: -d DEVICE", err);
-	check(!parse(&a, err, "run", "--", "ls", "-l", NULL) && a.cmd == CMD_RUN &&
+	check("parse: status",
+	      !parse(&a, err, "status", NULL) && a.cmd == CMD_STATUS && !a.json,
+	      "%s", err);
+	check("parse: -j status",
+	      !parse(&a, err, "-j", "status", NULL) && a.cmd == CMD_STATUS && a.json,
+	      "%s", err);
+	check("parse: status -j",
+	      !parse(&a, err, "status", "-j", NULL) && a.json,
+	      "%s", err);
+	check("parse: -d DEVICE",
+	      !parse(&a, err, "-d", "/dev/zero", "status", NULL) && !strcmp(a.device, "/dev/zero"),
+	      "%s", err);
+	check("parse: run -- ls -l",
+	      !parse(&a, err, "run", "--", "ls", "-l", NULL) && a.cmd == CMD_RUN &&
 	      !strcmp(a.argv[0], "ls") && !strcmp(a.argv[1], "-l") && !a.argv[2] && !a.threshold,
-	      "parse: run -- ls -l", err);
-	check(!parse(&a, err, "run", "ls", NULL) && !strcmp(a.argv[0], "ls"),
-	      "parse: run without --", err);
-	check(!parse(&a, err, "run", "--threshold", "2M", "--", "x", NULL) && a.threshold == 2u << 20,
-	      "parse: run --threshold 2M", err);
-	check(!parse(&a, err, "run", "--threshold=65536", "--no-malloc", "--", "x", NULL) &&
-	      a.threshold == 65536 && a.no_malloc, "parse: run --threshold=65536 --no-malloc", err);
-	check(!parse(&a, err, "run", "--preload", "/x.so", "--", "x", "--threshold", NULL) &&
+	      "%s", err);
+	check("parse: run without --",
+	      !parse(&a, err, "run", "ls", NULL) && !strcmp(a.argv[0], "ls"),
+	      "%s", err);
+	check("parse: run --threshold 2M",
+	      !parse(&a, err, "run", "--threshold", "2M", "--", "x", NULL) && a.threshold == 2u << 20,
+	      "%s", err);
+	check("parse: run --threshold=65536 --no-malloc",
+	      !parse(&a, err, "run", "--threshold=65536", "--no-malloc", "--", "x", NULL) &&
+	      a.threshold == 65536 && a.no_malloc,
+	      "%s", err);
+	check("parse: run options stop at --",
+	      !parse(&a, err, "run", "--preload", "/x.so", "--", "x", "--threshold", NULL) &&
 	      !strcmp(a.preload, "/x.so") && !strcmp(a.argv[1], "--threshold"),
-	      "parse: run options stop at --", err);
-	check(parse(&a, err, "run", "--threshold", "2Q", "--", "x", NULL) == -1 &&
-	      strstr(err, "not a size"), "parse: bad threshold refused", err);
-	check(parse(&a, err, "run", "--threshold", "0", "--", "x", NULL) == -1,
-	      "parse: zero threshold refused", err);
-	check(parse(&a, err, "run", "--threshold", NULL) == -1 && strstr(err, "needs a size"),
-	      "parse: threshold without a value", err);
-	check(parse(&a, err, "run", "--", NULL) == -1 && strstr(err, "no command"),
-	      "parse: run without a command", err);
-	check(parse(&a, err, "run", "--bogus", "x", NULL) == -1 && strstr(err, "--bogus"),
-	      "parse: run unknown option", err);
-	check(parse(&a, err, NULL) == -1 && strstr(err, "no command"), "parse: nothing", err);
-	check(parse(&a, err, "frobnicate", NULL) == -1 && strstr(err, "frobnicate"),
-	      "parse: unknown command", err);
-	check(parse(&a, err, "status", "extra", NULL) == -1, "parse: status extra", err);
-	check(!parse(&a, err, "help", NULL) && a.cmd == CMD_HELP, "parse: help", err);
-	check(!parse(&a, err, "--version", NULL) && a.cmd == CMD_VERSION, "parse: --version", err);
-	check(!strcmp(agent_state_name(4), "connected") && !strcmp(agent_state_name(99), "?"),
-	      "state names", "wrong");
-	return failed;
+	      "%s", err);
+	check("parse: bad threshold refused",
+	      parse(&a, err, "run", "--threshold", "2Q", "--", "x", NULL) == -1 &&
+	      strstr(err, "not a size"),
+	      "%s", err);
+	check("parse: zero threshold refused",
+	      parse(&a, err, "run", "--threshold", "0", "--", "x", NULL) == -1,
+	      "%s", err);
+	check("parse: threshold without a value",
+	      parse(&a, err, "run", "--threshold", NULL) == -1 && strstr(err, "needs a size"),
+	      "%s", err);
+	check("parse: run without a command",
+	      parse(&a, err, "run", "--", NULL) == -1 && strstr(err, "no command"),
+	      "%s", err);
+	check("parse: run unknown option",
+	      parse(&a, err, "run", "--bogus", "x", NULL) == -1 && strstr(err, "--bogus"),
+	      "%s", err);
+	check("parse: nothing",
+	      parse(&a, err, NULL) == -1 && strstr(err, "no command"),
+	      "%s", err);
+	check("parse: unknown command",
+	      parse(&a, err, "frobnicate", NULL) == -1 && strstr(err, "frobnicate"),
+	      "%s", err);
+	check("parse: status extra",
+	      parse(&a, err, "status", "extra", NULL) == -1,
+	      "%s", err);
+	check("parse: help",
+	      !parse(&a, err, "help", NULL) && a.cmd == CMD_HELP,
+	      "%s", err);
+	check("parse: --version",
+	      !parse(&a, err, "--version", NULL) && a.cmd == CMD_VERSION,
+	      "%s", err);
+	check("state names",
+	      !strcmp(agent_state_name(4), "connected") && !strcmp(agent_state_name(99), "?"),
+	      "wrong");
+	return failures ? 1 : 0;
 }

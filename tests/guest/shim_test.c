@@ -8,18 +8,7 @@
 #include <sys/mman.h>
 
 #include "decide.h"
-
-static int failed;
-
-static void check(int ok, const char *name, const char *why)
-{
-	if (ok) {
-		printf("PASS %s\n", name);
-	} else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
+#include "../common/check.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
@@ -33,7 +22,9 @@ static void decide(const char *name, size_t len, int prot, int flags, int fd,
 
 	snprintf(why, sizeof(why), "got %s, want %s", xfo_shim_verdict_name(got),
 		 xfo_shim_verdict_name(want));
-	check(got == want, name, why);
+	check(name,
+	      got == want,
+	      "%s", why);
 }
 
 static void size(const char *s, int ok, size_t want)
@@ -45,7 +36,9 @@ static void size(const char *s, int ok, size_t want)
 	snprintf(name, sizeof(name), "parse_size '%s'", s);
 	snprintf(why, sizeof(why), "rc %d value %zu, want %s %zu", rc, v,
 		 ok ? "ok" : "error", want);
-	check(ok ? rc == 0 && v == want : rc == -1, name, why);
+	check(name,
+	      ok ? rc == 0 && v == want : rc == -1,
+	      "%s", why);
 }
 
 int main(void)
@@ -88,10 +81,14 @@ int main(void)
 	size("99999999999999999999", 0, 0);
 	size("17179869184G", 0, 0);
 
-	check(xfo_shim_threshold(NULL) == XFO_SHIM_DEFAULT_THRESHOLD,
-	      "threshold: default when unset", "not the default");
-	check(xfo_shim_threshold("junk") == XFO_SHIM_DEFAULT_THRESHOLD,
-	      "threshold: default when invalid", "not the default");
-	check(xfo_shim_threshold("4M") == 4u << 20, "threshold: 4M", "not 4 MiB");
-	return failed;
+	check("threshold: default when unset",
+	      xfo_shim_threshold(NULL) == XFO_SHIM_DEFAULT_THRESHOLD,
+	      "not the default");
+	check("threshold: default when invalid",
+	      xfo_shim_threshold("junk") == XFO_SHIM_DEFAULT_THRESHOLD,
+	      "not the default");
+	check("threshold: 4M",
+	      xfo_shim_threshold("4M") == 4u << 20,
+	      "not 4 MiB");
+	return failures ? 1 : 0;
 }
