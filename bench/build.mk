@@ -20,10 +20,7 @@ BENCH_RETPOLINE := $(if $(findstring clang,$(CC)),-mretpoline,\
 $(BENCH_XEN_FORM): core/interp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(BENCH_RETPOLINE) -DXFO_INTERP_SWITCH \
-		-Dxfo_vm_run=xfo_vm_run_xen_form \
-		-Dxfo_vm_run_checked=xfo_vm_run_checked_xen_form \
-		-Dxfo_vm_fuse=xfo_vm_fuse_xen_form \
-		-MMD -MP -c -o $@ $<
+		$(call core_interp_rename,xen_form) -MMD -MP -c -o $@ $<
 
 $(BENCH_CORE): $(O)/bench/bench_core.o $(BENCH_NATIVE) $(BENCH_XEN_FORM) \
 	       $(LIBXFO) $(CORE_LIB)

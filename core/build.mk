@@ -9,12 +9,15 @@ $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
+# Another build of core/interp.c that links beside libxfocore.a: every
+# function it defines gets the suffix _$(1).
+core_interp_rename = $(foreach f,xfo_vm_run xfo_vm_run_checked xfo_vm_fuse \
+		       xfo_vm_stack_buf,-D$(f)=$(f)_$(1))
+
 # The interpreter in its switch form (what a Xen built with retpolines
-# runs; core/interp.c), its entry points renamed so that tests can run it
-# beside the threaded form: the conformance plugin's --switch, the fuzzer.
-CORE_SWITCH_DEFS   := -DXFO_INTERP_SWITCH -Dxfo_vm_run=xfo_vm_run_switch \
-		      -Dxfo_vm_run_checked=xfo_vm_run_checked_switch \
-		      -Dxfo_vm_fuse=xfo_vm_fuse_switch
+# runs; core/interp.c), renamed so that tests can run it beside the
+# threaded form: the conformance plugin's --switch, the fuzzer.
+CORE_SWITCH_DEFS   := -DXFO_INTERP_SWITCH $(call core_interp_rename,switch)
 CORE_INTERP_SWITCH := $(O)/core/interp_switch.o
 
 $(CORE_INTERP_SWITCH): core/interp.c

@@ -325,6 +325,12 @@ static __always_inline uint8_t *vm_stack_buf(const struct xfo_vm *vm,
     return (uint8_t *)(uintptr_t)addr;
 }
 
+void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
+                       uint64_t size)
+{
+    return vm_stack_buf(vm, addr, size);
+}
+
 static __always_inline const struct xfo_vm_map *vm_map(
     const struct xfo_vm *vm, uint64_t handle)
 {

@@ -183,6 +183,14 @@ int xfo_vm_run_checked(const struct xfo_vm *vm, uint64_t r1, uint64_t r2,
                        uint64_t *r0, struct xfo_vm_result *res);
 
 /*
+ * The host address of a helper's buffer argument [addr, addr + size) when
+ * it lies inside vm's stack, NULL otherwise: the check every helper that
+ * takes a buffer makes, in both modes (the map helpers make it too).
+ */
+void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
+                       uint64_t size);
+
+/*
  * Rewrites a program for xfo_vm_run() alone: common pairs of instructions
  * get private opcodes that run both with one dispatch (core/interp.c).
  * Same results and instruction counts, for any program; but the checked

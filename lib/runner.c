@@ -191,17 +191,6 @@ static inline uint64_t helper_ret(int err)
 	return (uint64_t)(int64_t)err;
 }
 
-/* The host pointer for [addr, addr + size) if it lies in the stack. */
-static void *stack_buf(struct xfo_runner *r, uint64_t addr, uint64_t size)
-{
-	uint64_t start = (uint64_t)(uintptr_t)r->stack;
-
-	if (addr < start || size > r->stack_size ||
-	    addr - start > r->stack_size - size)
-		return NULL;
-	return (void *)(uintptr_t)addr;
-}
-
 static uint64_t helper_time_ns(void)
 {
 	struct timespec ts;
@@ -214,10 +203,10 @@ static uint64_t helper_time_ns(void)
 static uint64_t helper_trace(struct xfo_runner *r, const uint64_t a[5])
 {
 	uint32_t size = (uint32_t)a[1];
+	const void *buf = xfo_vm_stack_buf(&r->vm, a[0], size);
 
 	return helper_ret(xfo_trace_append(r->trace, RUNNER_TRACE_SIZE,
-					   &r->trace_len,
-					   stack_buf(r, a[0], size), size));
+					   &r->trace_len, buf, size));
 }
 
 static uint64_t runner_call_helper(void *opaque, uint32_t id,
