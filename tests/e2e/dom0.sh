@@ -18,8 +18,15 @@ done
 # Raw bytecode, 8 bytes an instruction:
 #   zf.bin   mov r0, 1 (XFO_VERDICT_ZERO_FILL); exit
 #   bad.bin  exit with r0 never written: the verifier refuses it
+#   tr.bin   *(u32 *)(r10 - 4) = "xfo!"; trace(r10 - 4, 4); r0 = 0; exit
 printf '\267\000\000\000\001\000\000\000\225\000\000\000\000\000\000\000' >/tmp/zf.bin
 printf '\225\000\000\000\000\000\000\000' >/tmp/bad.bin
+{
+	printf '\142\012\374\377\170\146\157\041\277\241\000\000\000\000\000\000'
+	printf '\007\001\000\000\374\377\377\377\267\002\000\000\004\000\000\000'
+	printf '\205\000\000\000\005\000\000\000\267\000\000\000\000\000\000\000'
+	printf '\225\000\000\000\000\000\000\000'
+} >/tmp/tr.bin
 
 # --- the patched Xen answers ----------------------------------------------
 if out=$(timeout 30 xfoctl xen version 2>&1); then
@@ -99,6 +106,24 @@ if timeout 30 xfoctl domain attach 0 "$BPF/zero_fill.bpf.o" >/dev/null 2>&1; the
 		eval 'ge "$(jget "$s" faults_seen)" 200 && eq "$(jget "$s" verdicts.bounce)" "$(jget "$s" faults_seen)"'
 else
 	fail zero_fill_policy.attach "xfoctl domain attach 0 zero_fill.bpf.o failed"
+fi
+
+# --- trace(): Xen's helper writes records that XFOOP_trace_read hands out --
+timeout 30 xfoctl domain trace 0 >/dev/null 2>&1	# an empty buffer to start
+if timeout 30 xfoctl domain attach 0 --raw /tmp/tr.bin >/dev/null 2>&1; then
+	probe trace.touch timeout 120 xfo_probe touch 20
+	timeout 30 xfoctl domain detach 0 >/dev/null 2>&1
+	tr=$(timeout 30 xfoctl -j domain trace 0 2>&1)
+	note "trace: $(printf '%s' "$tr" | cut -c1-300)"
+	# Every record is the program's 4 bytes; as many as fit (16 KiB of
+	# 8-byte records), the rest counted as dropped.
+	nrec=$(printf '%s' "$tr" | grep -o '"len":[0-9]*' | wc -l)
+	nok=$(printf '%s' "$tr" | grep -o '{"len":4,"data":"78666f21"}' | wc -l)
+	drop=$(jget "$tr" dropped)
+	check trace.records "$nrec records, $nok of them 'xfo!', dropped '$drop'" \
+		eval 'ge "$nrec" 20 && eq "$nok" "$nrec" && [ -n "$drop" ]'
+else
+	fail trace.attach "xfoctl domain attach 0 --raw tr.bin failed"
 fi
 
 # --- Xen's verifier refuses a bad program, and says why --------------------

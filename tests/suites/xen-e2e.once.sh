@@ -62,7 +62,7 @@ require_results "$LAB/xen-e2e.results" e2e xen_version counting.faults_seen \
 	zero_fill.still_bounces refused.status refused.verifier_log swap.status \
 	swap.prog_runs swap.xen_healthy abi. domu.eperm_ program.attach_domu \
 	program.listed_unattached program.unload program.unload_again \
-	program.gone xen_alive_at_end
+	program.gone trace.records xen_alive_at_end
 
 end=$(grep -oE 'XFO-LAB-END rc=[0-9]+' "$LAB/xen-e2e.clean.log" | head -n 1)
 if [ -z "$end" ]; then
