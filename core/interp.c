@@ -469,22 +469,33 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(EBPF_CLS_JMP32 | EBPF_SRC_X | (op), jmp32_x_##name)
 
 /*
- * Calls helper id with r1..r5, for CALL and CALLX; r0 takes the result.
- * The map helpers run inline when the embedder gave the maps.
+ * Calls helper id with r1..r5, for CALL and CALLX; r0 takes the result,
+ * then `then` moves on. The map helpers run inline when the embedder gave
+ * the maps, each with its own copy of the code: their buffer direction
+ * and size checks are then constants.
  */
-#define VM_CALL_HELPER(id) \
+#define VM_CALL_HELPER(id, then) \
     do { \
         const uint64_t id_ = (id); \
         int herr = 0; \
         \
-        if ( vm->maps && id_ - XFO_HELPER_MAP_READ <= \
-                         XFO_HELPER_MAP_ADD - XFO_HELPER_MAP_READ ) \
+        if ( vm->maps ) \
         { \
-            reg[0] = id_ == XFO_HELPER_MAP_ADD \
-                     ? vm_map_add(vm, &reg[1]) \
-                     : vm_map_copy(vm, &reg[1], \
-                                   id_ == XFO_HELPER_MAP_WRITE); \
-            VM_NEXT(); \
+            if ( id_ == XFO_HELPER_MAP_ADD ) \
+            { \
+                reg[0] = vm_map_add(vm, &reg[1]); \
+                then; \
+            } \
+            if ( id_ == XFO_HELPER_MAP_READ ) \
+            { \
+                reg[0] = vm_map_copy(vm, &reg[1], false); \
+                then; \
+            } \
+            if ( id_ == XFO_HELPER_MAP_WRITE ) \
+            { \
+                reg[0] = vm_map_copy(vm, &reg[1], true); \
+                then; \
+            } \
         } \
         if ( !vm->call_helper || id_ > 0xffffffffu ) \
         { \
@@ -497,7 +508,7 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
             err = -ENOENT; \
             goto out_here; \
         } \
-        VM_NEXT(); \
+        then; \
     } while ( 0 )
 
 /* Memory: one handler per access size, so that the size is a constant. */
@@ -595,14 +606,16 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 /*
  * Fused sequences, for the unchecked mode only: xfo_vm_fuse() gives the
  * first instruction of a common pair or triple one of these opcodes, which
- * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0), and its
- * handler runs them all with one dispatch. The others keep their own
- * opcodes, so a jump to one still runs it alone, and instruction counts
- * stay exact (they follow from the pc). They are what clang emits for
- * policies: the bit tests and range checks of the fault context at the
- * top of every policy, a stack buffer's address and initialisation for a
- * helper, the test of a value read back from the stack, and an argument
- * set just before a helper call.
+ * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0, and
+ * 0x40, legacy packet access, which xfo does not run), and its handler
+ * runs them all with one dispatch. The others keep their own opcodes, so
+ * a jump to one still runs it alone, and instruction counts stay exact
+ * (they follow from the pc). They are what clang emits for policies: the
+ * bit tests and range checks of the fault context at the top of every
+ * policy, a stack buffer's address and initialisation for a helper, the
+ * test of a value read back from the stack, an argument set just before a
+ * helper call and the helper's result saved after it, and a constant
+ * returned.
  */
 #define VM_FUSED_LDXW_JEQ32   0xa0    /* ldx_w rD; if wD == imm goto */
 #define VM_FUSED_LDXW_JNE32   0xa8    /* ldx_w rD; if wD != imm goto */
@@ -619,6 +632,9 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 #define VM_FUSED_LDXW_AND32_JNE32 0x68 /* ldx_w rD; wD &= imm; if != goto */
 #define VM_FUSED_MOVK_CALL    0x70    /* rD = imm; call helper */
 #define VM_FUSED_MOV32K_CALL  0x78    /* wD = imm; call helper */
+#define VM_FUSED_CALL_MOVR0   0x40    /* call helper; rD = r0 (plain mov) */
+#define VM_FUSED_MOVK_EXIT    0x48    /* rD = imm; exit */
+#define VM_FUSED_MOV32K_EXIT  0x50    /* wD = imm; exit */
 
 #define VM_FUSED(E) \
     E(VM_FUSED_LDXW_JEQ32, fused_ldxw_jeq32) \
@@ -635,7 +651,10 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_LDXW_AND32_JEQ32, fused_ldxw_and32_jeq32) \
     E(VM_FUSED_LDXW_AND32_JNE32, fused_ldxw_and32_jne32) \
     E(VM_FUSED_MOVK_CALL, fused_movk_call) \
-    E(VM_FUSED_MOV32K_CALL, fused_mov32k_call)
+    E(VM_FUSED_MOV32K_CALL, fused_mov32k_call) \
+    E(VM_FUSED_CALL_MOVR0, fused_call_movr0) \
+    E(VM_FUSED_MOVK_EXIT, fused_movk_exit) \
+    E(VM_FUSED_MOV32K_EXIT, fused_mov32k_exit)
 
 /* Each fused opcode with the handler of its first instruction alone, for
  * when every instruction must be counted before it runs (near the limit). */
@@ -654,7 +673,10 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_LDXW_AND32_JEQ32, ldx_w) \
     E(VM_FUSED_LDXW_AND32_JNE32, ldx_w) \
     E(VM_FUSED_MOVK_CALL, alu64_k_mov) \
-    E(VM_FUSED_MOV32K_CALL, alu32_k_mov)
+    E(VM_FUSED_MOV32K_CALL, alu32_k_mov) \
+    E(VM_FUSED_CALL_MOVR0, call) \
+    E(VM_FUSED_MOVK_EXIT, alu64_k_mov) \
+    E(VM_FUSED_MOV32K_EXIT, alu32_k_mov)
 
 /* ldx rD = *(size *)(rS + off), then if (u32)rD cmp imm goto. */
 #define FUSED_LDX_JCC32(label, size, cmp) \
@@ -732,6 +754,21 @@ static uint8_t vm_fused_pair(const struct ebpf_insn *a,
     const bool and = b->code == (EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_AND);
     const bool eq64 = b->code == (EBPF_CLS_JMP | EBPF_SRC_K | EBPF_JMP_JEQ);
     const bool ne64 = b->code == (EBPF_CLS_JMP | EBPF_SRC_K | EBPF_JMP_JNE);
+
+    /* A constant returned. */
+    if ( b->code == EBPF_OP_EXIT && !a->off )
+    {
+        if ( a->code == (EBPF_CLS_ALU64 | EBPF_SRC_K | EBPF_ALU_MOV) )
+            return VM_FUSED_MOVK_EXIT;
+        if ( a->code == (EBPF_CLS_ALU | EBPF_SRC_K | EBPF_ALU_MOV) )
+            return VM_FUSED_MOV32K_EXIT;
+    }
+
+    /* A helper's result saved: rD = r0 (a plain move) after the call. */
+    if ( a->code == EBPF_OP_CALL && a->src == EBPF_CALL_HELPER &&
+         b->code == (EBPF_CLS_ALU64 | EBPF_SRC_X | EBPF_ALU_MOV) &&
+         b->src == 0 && !b->off )
+        return VM_FUSED_CALL_MOVR0;
 
     /* An argument set just before a helper call (any registers). */
     if ( b->code == EBPF_OP_CALL && b->src == EBPF_CALL_HELPER && !a->off )

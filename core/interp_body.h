@@ -87,6 +87,14 @@
         VM_DISPATCH(); \
     } while ( 0 )
 
+/* After a call fused with the move of its result: rD = r0, then on. */
+#define VM_NEXT_MOVR0() \
+    do { \
+        insn++; \
+        VM_D = reg[0]; \
+        VM_NEXT(); \
+    } while ( 0 )
+
 /* Control moves to index t, from where the limit may be in reach. */
 #define VM_GOTO(t) \
     do { \
@@ -391,9 +399,9 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
  call:
     if ( unlikely(insn->src != EBPF_CALL_HELPER) )
         goto call_local;
-    VM_CALL_HELPER((uint32_t)insn->imm);
+    VM_CALL_HELPER((uint32_t)insn->imm, VM_NEXT());
  callx:
-    VM_CALL_HELPER(VM_D);
+    VM_CALL_HELPER(VM_D, VM_NEXT());
  call_local:
     if ( insn->src != EBPF_CALL_LOCAL )
         goto invalid;
@@ -555,11 +563,25 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
  fused_movk_call:
     VM_D = imm64(insn);
     insn++;
-    goto call;
+    goto fused_call;
  fused_mov32k_call:
     VM_D = (uint32_t)insn->imm;
     insn++;
+ fused_call:
+    /* The call may be fused with the move of its result too. */
+    if ( insn->code == VM_FUSED_CALL_MOVR0 )
+        goto fused_call_movr0;
     goto call;
+ fused_call_movr0:
+    VM_CALL_HELPER((uint32_t)insn->imm, VM_NEXT_MOVR0());
+ fused_movk_exit:
+    VM_D = imm64(insn);
+    insn++;
+    goto op_exit;
+ fused_mov32k_exit:
+    VM_D = (uint32_t)insn->imm;
+    insn++;
+    goto op_exit;
  fused_movk_stxdw:
     VM_D = imm64(insn);
     insn++;
@@ -604,6 +626,7 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
 #undef VM_CASE
 #undef VM_DISPATCH
 #undef VM_NEXT
+#undef VM_NEXT_MOVR0
 #undef VM_GOTO
 #undef VM_SKIP
 #undef VM_ACCESS

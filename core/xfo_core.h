@@ -195,7 +195,8 @@ void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
  * get private opcodes that run both with one dispatch (core/interp.c).
  * Same results and instruction counts, for any program; but the checked
  * interpreter, the verifier and the disassembler refuse those opcodes, so
- * give it a copy, after verification. Returns how many pairs it fused.
+ * give it a copy, after verification. Returns how many sequences it
+ * fused.
  */
 uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
 
