@@ -459,7 +459,9 @@ int main(int argc, char **argv)
 	    "nanoseconds by 10-25%%, on either side, so the policies are "
 	    "timed in %d builds whose code starts at different offsets, and "
 	    "each figure is the median over them; the range is the ratio's "
-	    "lowest and highest. The Xen form is the switch dispatch under "
+	    "lowest and highest. Between invocations the medians still "
+	    "drift by a few percent with the host's load. The Xen form is "
+	    "the switch dispatch under "
 	    "retpolines that a default Xen build uses; it is not part of the "
 	    "goal.\n\n", ROUNDS, ROUND_RUNS, nr_layouts);
 	out("| policy | insns/run | native ns/run | interpreter ns/run | "
