@@ -635,6 +635,7 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 #define VM_FUSED_CALL_MOVR0   0x40    /* call helper; rD = r0 (plain mov) */
 #define VM_FUSED_MOVK_EXIT    0x48    /* rD = imm; exit */
 #define VM_FUSED_MOV32K_EXIT  0x50    /* wD = imm; exit */
+#define VM_FUSED_ENTRY_R0_ZERO 0x58   /* r0 = 0 at index 0: skipped on entry */
 
 #define VM_FUSED(E) \
     E(VM_FUSED_LDXW_JEQ32, fused_ldxw_jeq32) \
@@ -654,7 +655,8 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_MOV32K_CALL, fused_mov32k_call) \
     E(VM_FUSED_CALL_MOVR0, fused_call_movr0) \
     E(VM_FUSED_MOVK_EXIT, fused_movk_exit) \
-    E(VM_FUSED_MOV32K_EXIT, fused_mov32k_exit)
+    E(VM_FUSED_MOV32K_EXIT, fused_mov32k_exit) \
+    E(VM_FUSED_ENTRY_R0_ZERO, fused_entry_r0_zero)
 
 /* Each fused opcode with the handler of its first instruction alone, for
  * when every instruction must be counted before it runs (near the limit). */
@@ -676,7 +678,8 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_MOV32K_CALL, alu32_k_mov) \
     E(VM_FUSED_CALL_MOVR0, call) \
     E(VM_FUSED_MOVK_EXIT, alu64_k_mov) \
-    E(VM_FUSED_MOV32K_EXIT, alu32_k_mov)
+    E(VM_FUSED_MOV32K_EXIT, alu32_k_mov) \
+    E(VM_FUSED_ENTRY_R0_ZERO, alu64_k_mov)
 
 /* ldx rD = *(size *)(rS + off), then if (u32)rD cmp imm goto. */
 #define FUSED_LDX_JCC32(label, size, cmp) \
@@ -828,7 +831,18 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
     /* Left to right, so every step reads opcodes not yet rewritten. A
      * second instruction that starts a pair of its own is rewritten too:
      * jumps reach it. */
-    for ( i = 0; i + 1 < cnt; i++ )
+    /* r0 = 0 first: the entry has done it (interp_body.h). */
+    if ( cnt >= 2 && insns[0].code == (EBPF_CLS_ALU64 | EBPF_SRC_K |
+                                       EBPF_ALU_MOV) &&
+         !insns[0].dst && !insns[0].src && !insns[0].off && !insns[0].imm )
+    {
+        insns[0].code = VM_FUSED_ENTRY_R0_ZERO;
+        fused++;
+        i = 1;
+    }
+    else
+        i = 0;
+    for ( ; i + 1 < cnt; i++ )
     {
         uint8_t code;
 
