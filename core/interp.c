@@ -828,9 +828,6 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
 {
     uint32_t i, fused = 0;
 
-    /* Left to right, so every step reads opcodes not yet rewritten. A
-     * second instruction that starts a pair of its own is rewritten too:
-     * jumps reach it. */
     /* r0 = 0 first: the entry has done it (interp_body.h). */
     if ( cnt >= 2 && insns[0].code == (EBPF_CLS_ALU64 | EBPF_SRC_K |
                                        EBPF_ALU_MOV) &&
@@ -842,6 +839,10 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
     }
     else
         i = 0;
+
+    /* Left to right, so every step reads opcodes not yet rewritten. A
+     * second instruction that starts a pair of its own is rewritten too:
+     * jumps reach it. */
     for ( ; i + 1 < cnt; i++ )
     {
         uint8_t code;

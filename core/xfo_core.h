@@ -191,8 +191,9 @@ void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
                        uint64_t size);
 
 /*
- * Rewrites a program for xfo_vm_run() alone: common pairs of instructions
- * get private opcodes that run both with one dispatch (core/interp.c).
+ * Rewrites a program for xfo_vm_run() alone: common sequences of
+ * instructions get private opcodes that run them with one dispatch, and a
+ * leading r0 = 0 one that the entry skips (core/interp.c).
  * Same results and instruction counts, for any program; but the checked
  * interpreter, the verifier and the disassembler refuse those opcodes, so
  * give it a copy, after verification. Returns how many sequences it
