@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "libxfo.h"
 
@@ -300,8 +299,12 @@ struct layout_timings {
 	struct timing t[NR_POLICIES];
 };
 
-/* Times every policy (XFO_BENCH_ONLY: one) in this process's layout. */
-static int time_policies(const char *bpf_dir, struct layout_timings *lt)
+/*
+ * Times every policy (XFO_BENCH_ONLY: one) in this process's layout. With
+ * slowest, also verifies each and keeps the lowest rate there.
+ */
+static int time_policies(const char *bpf_dir, struct layout_timings *lt,
+			 double *slowest)
 {
 	const char *only = getenv("XFO_BENCH_ONLY");
 	char path[4096], err[512];
@@ -328,6 +331,12 @@ static int time_policies(const char *bpf_dir, struct layout_timings *lt)
 		}
 		bench_policy(policies[i].native, xfo_runner__vm(runner),
 			     &lt->t[i]);
+		if (slowest) {
+			double rate = verify_rate(&prog);
+
+			if (rate < *slowest)
+				*slowest = rate;
+		}
 		/* Keep the sums alive, so no loop is optimised away. */
 		if (lt->t[i].sums[0] == 1 && lt->t[i].sums[1] == 1 &&
 		    lt->t[i].sums[2] == 1)
@@ -396,12 +405,11 @@ int main(int argc, char **argv)
 	const char *layout_bins[MAX_LAYOUTS];
 	double worst_ratio = 0, rate_1k = 0, rate_4k = 0, slowest = 1e30;
 	const char *bpf_dir = NULL, *report_path = NULL;
-	char path[4096], err[512];
 	int nr_layouts = 1;
 
 	if (argc == 3 && !strcmp(argv[1], "--timings")) {
 		make_contexts();
-		if (time_policies(argv[2], &layouts[0]))
+		if (time_policies(argv[2], &layouts[0], NULL))
 			return 1;
 		for (size_t i = 0; i < NR_POLICIES; i++)
 			if (layouts[0].t[i].insns >= 0)
@@ -442,7 +450,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	make_contexts();
-	if (time_policies(bpf_dir, &layouts[0]))
+	if (time_policies(bpf_dir, &layouts[0], &slowest))
 		return 1;
 	for (int l = 1; l < nr_layouts; l++)
 		if (time_layout(layout_bins[l], bpf_dir, &layouts[l]))
@@ -473,9 +481,7 @@ int main(int argc, char **argv)
 		double native[MAX_LAYOUTS], interp[MAX_LAYOUTS],
 		       xen[MAX_LAYOUTS], ratio[MAX_LAYOUTS],
 		       xen_ratio[MAX_LAYOUTS];
-		struct xfo_object *obj;
-		struct xfo_prog prog;
-		double insns = layouts[0].t[i].insns, rate, r;
+		double insns = layouts[0].t[i].insns, r, interp_ns;
 		int n = 0;
 
 		if (insns < 0)
@@ -493,25 +499,14 @@ int main(int argc, char **argv)
 			n++;
 		}
 		r = median(ratio, n);
+		interp_ns = median(interp, n);
 		out("| %s | %.1f | %.2f | %.2f | %.2f | %.1fx | %.1f-%.1fx | "
 		    "%.2f | %.1fx |\n", policies[i].name, insns,
-		    median(native, n), median(interp, n),
-		    median(interp, n) / insns, r, ratio[0], ratio[n - 1],
-		    median(xen, n), median(xen_ratio, n));
+		    median(native, n), interp_ns, interp_ns / insns, r,
+		    ratio[0], ratio[n - 1], median(xen, n),
+		    median(xen_ratio, n));
 		if (r > worst_ratio)
 			worst_ratio = r;
-
-		snprintf(path, sizeof(path), "%s/%s.bpf.o", bpf_dir,
-			 policies[i].name);
-		if (xfo_object__open_file(path, &obj, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			return 1;
-		}
-		xfo_program__core(xfo_object__prog(obj, 0), &prog);
-		rate = verify_rate(&prog);
-		if (rate < slowest)
-			slowest = rate;
-		xfo_object__close(obj);
 	}
 
 	out("\n## Verifier\n\n| program | insns | M insns/s |\n|---|---:|---:|\n");
