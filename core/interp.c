@@ -607,15 +607,16 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
  * Fused sequences, for the unchecked mode only: xfo_vm_fuse() gives the
  * first instruction of a common pair or triple one of these opcodes, which
  * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0, and
- * 0x40, legacy packet access, which xfo does not run), and its handler
- * runs them all with one dispatch. The others keep their own opcodes, so
+ * 0x20 and 0x40, legacy packet access, which xfo does not run), and its
+ * handler runs them all with one dispatch. The others keep their own opcodes, so
  * a jump to one still runs it alone, and instruction counts stay exact
  * (they follow from the pc). They are what clang emits for policies: the
  * bit tests and range checks of the fault context at the top of every
  * policy, a stack buffer's address and initialisation for a helper, the
  * test of a value read back from the stack, an argument set just before a
  * helper call and the helper's result saved after it, and a constant
- * returned.
+ * returned. A well-formed LDDW gets one too, whose handler skips the
+ * checks of LDDW's own.
  */
 #define VM_FUSED_LDXW_JEQ32   0xa0    /* ldx_w rD; if wD == imm goto */
 #define VM_FUSED_LDXW_JNE32   0xa8    /* ldx_w rD; if wD != imm goto */
@@ -636,6 +637,8 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 #define VM_FUSED_MOVK_EXIT    0x48    /* rD = imm; exit */
 #define VM_FUSED_MOV32K_EXIT  0x50    /* wD = imm; exit */
 #define VM_FUSED_ENTRY_R0_ZERO 0x58   /* r0 = 0 at index 0: skipped on entry */
+#define VM_FUSED_LDDW_IMM     0x20    /* rD = imm64, well formed */
+#define VM_FUSED_LDDW_MAP     0x28    /* rD = map handle, well formed */
 
 #define VM_FUSED(E) \
     E(VM_FUSED_LDXW_JEQ32, fused_ldxw_jeq32) \
@@ -656,7 +659,9 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_CALL_MOVR0, fused_call_movr0) \
     E(VM_FUSED_MOVK_EXIT, fused_movk_exit) \
     E(VM_FUSED_MOV32K_EXIT, fused_mov32k_exit) \
-    E(VM_FUSED_ENTRY_R0_ZERO, fused_entry_r0_zero)
+    E(VM_FUSED_ENTRY_R0_ZERO, fused_entry_r0_zero) \
+    E(VM_FUSED_LDDW_IMM, fused_lddw_imm) \
+    E(VM_FUSED_LDDW_MAP, fused_lddw_map)
 
 /* Each fused opcode with the handler of its first instruction alone, for
  * when every instruction must be counted before it runs (near the limit). */
@@ -679,43 +684,69 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_CALL_MOVR0, call) \
     E(VM_FUSED_MOVK_EXIT, alu64_k_mov) \
     E(VM_FUSED_MOV32K_EXIT, alu32_k_mov) \
-    E(VM_FUSED_ENTRY_R0_ZERO, alu64_k_mov)
+    E(VM_FUSED_ENTRY_R0_ZERO, alu64_k_mov) \
+    E(VM_FUSED_LDDW_IMM, lddw) \
+    E(VM_FUSED_LDDW_MAP, lddw)
+
+/*
+ * The fused handlers test the value they computed, not the register
+ * again: the pair shares its destination, which the compiler cannot know.
+ */
 
 /* ldx rD = *(size *)(rS + off), then if (u32)rD cmp imm goto. */
 #define FUSED_LDX_JCC32(label, size, cmp) \
  label: \
-    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), size); \
-    insn++; \
-    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
-        VM_SKIP(insn->off); \
+    { \
+        const uint64_t v_ = vm_load((uintptr_t)(VM_S + \
+                                    (uint64_t)(int64_t)insn->off), size); \
+        \
+        VM_D = v_; \
+        insn++; \
+        if ( (uint32_t)v_ cmp (uint32_t)insn->imm ) \
+            VM_SKIP(insn->off); \
+    } \
     VM_NEXT();
 
 /* ldx rD = *(u32 *)(rS + off), wD &= imm, then if wD cmp imm goto. */
 #define FUSED_LDXW_AND32_JCC32(label, cmp) \
  label: \
-    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), 4) & \
-           (uint32_t)insn[1].imm; \
-    insn += 2; \
-    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
-        VM_SKIP(insn->off); \
+    { \
+        const uint32_t v_ = vm_load((uintptr_t)(VM_S + \
+                                    (uint64_t)(int64_t)insn->off), 4) & \
+                            (uint32_t)insn[1].imm; \
+        \
+        VM_D = v_; \
+        insn += 2; \
+        if ( v_ cmp (uint32_t)insn->imm ) \
+            VM_SKIP(insn->off); \
+    } \
     VM_NEXT();
 
 /* ldx rD = *(u64 *)(rS + off), then if rD cmp imm goto. */
 #define FUSED_LDXDW_JCC(label, cmp) \
  label: \
-    VM_D = vm_load((uintptr_t)(VM_S + (uint64_t)(int64_t)insn->off), 8); \
-    insn++; \
-    if ( VM_D cmp imm64(insn) ) \
-        VM_SKIP(insn->off); \
+    { \
+        const uint64_t v_ = vm_load((uintptr_t)(VM_S + \
+                                    (uint64_t)(int64_t)insn->off), 8); \
+        \
+        VM_D = v_; \
+        insn++; \
+        if ( v_ cmp imm64(insn) ) \
+            VM_SKIP(insn->off); \
+    } \
     VM_NEXT();
 
 /* wD &= imm, then if wD cmp imm goto. */
 #define FUSED_AND32_JCC32(label, cmp) \
  label: \
-    VM_D = (uint32_t)VM_D & (uint32_t)insn->imm; \
-    insn++; \
-    if ( (uint32_t)VM_D cmp (uint32_t)insn->imm ) \
-        VM_SKIP(insn->off); \
+    { \
+        const uint32_t v_ = (uint32_t)VM_D & (uint32_t)insn->imm; \
+        \
+        VM_D = v_; \
+        insn++; \
+        if ( v_ cmp (uint32_t)insn->imm ) \
+            VM_SKIP(insn->off); \
+    } \
     VM_NEXT();
 
 /*
@@ -849,6 +880,14 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
 
         if ( insns[i].code == EBPF_OP_LDDW )
         {
+            /* One the lddw handler would run: without its checks. */
+            if ( !insns[i + 1].code && (!insns[i].src ||
+                                        insns[i].src == XFO_PSEUDO_MAP_IDX) )
+            {
+                insns[i].code = insns[i].src ? VM_FUSED_LDDW_MAP
+                                             : VM_FUSED_LDDW_IMM;
+                fused++;
+            }
             i++;                      /* its second slot is no instruction */
             continue;
         }

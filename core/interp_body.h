@@ -109,8 +109,10 @@
  * chain of dependencies than from insns and the target's index. */
 #define VM_SKIP(rel) \
     do { \
-        base -= (uint64_t)(rel); \
-        insn += 1 + (rel); \
+        const int64_t rel_ = (rel); \
+        \
+        base -= (uint64_t)rel_; \
+        insn += rel_ + 1; \
         if ( unlikely(base > base_max) ) \
             goto near_limit; \
         VM_DISPATCH(); \
@@ -578,6 +580,16 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
     goto call;
  fused_call_movr0:
     VM_CALL_HELPER((uint32_t)insn->imm, VM_NEXT_MOVR0());
+ fused_lddw_imm:
+    VM_D = (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+    insn++;
+    base--;                           /* two slots, one instruction */
+    VM_NEXT();
+ fused_lddw_map:
+    VM_D = (uint32_t)insn->imm;
+    insn++;
+    base--;
+    VM_NEXT();
  fused_entry_r0_zero:
     reg[0] = 0;
     VM_NEXT();
