@@ -477,7 +477,6 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 #define VM_CALL_HELPER(id, then) \
     do { \
         const uint64_t id_ = (id); \
-        int herr = 0; \
         \
         if ( vm->maps ) \
         { \
@@ -502,11 +501,18 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
             err = -ENOENT; \
             goto out_here; \
         } \
-        reg[0] = vm->call_helper(vm->opaque, (uint32_t)id_, &reg[1], &herr); \
-        if ( herr ) \
         { \
-            err = -ENOENT; \
-            goto out_here; \
+            /* Here, not above: its address escapes, so its zeroing \
+             * would cost a store on the map helpers' path too. */ \
+            int herr = 0; \
+            \
+            reg[0] = vm->call_helper(vm->opaque, (uint32_t)id_, &reg[1], \
+                                     &herr); \
+            if ( herr ) \
+            { \
+                err = -ENOENT; \
+                goto out_here; \
+            } \
         } \
         then; \
     } while ( 0 )
