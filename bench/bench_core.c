@@ -20,10 +20,19 @@
  * links padding before it), and each figure is the median over those
  * layouts, the ratio's range beside it.
  *
+ * Timings drift; instruction counts do not. Where valgrind is installed,
+ * the report also gives x86 instructions per run for each side, counted by
+ * cachegrind (the difference between a run of COUNT_RUNS_HI policy runs and
+ * one of COUNT_RUNS_LO, so start-up cancels out): the same on every run of
+ * the benchmark, independent of layout and load, and on this project's
+ * machines the interpreter's time has followed it.
+ *
  * Usage: bench_core BPF_DIR [REPORT.md] [--layout BIN]...
  *        bench_core --timings BPF_DIR
+ *        bench_core --runs native|interp|xen-form POLICY N BPF_DIR
  * --layout runs BIN (another layout of this program) with --timings, which
- * prints its policy timings, one line each, and nothing else.
+ * prints its policy timings, one line each, and nothing else. --runs runs
+ * one side of one policy N times and times nothing: what cachegrind counts.
  * XFO_BENCH_ONLY=POLICY times that policy alone (for profiling).
  */
 #include <stdio.h>
@@ -385,6 +394,157 @@ static int time_layout(const char *bin, const char *bpf_dir,
 	return 0;
 }
 
+/* The sides --runs can run, as the report names them. */
+static const char *const sides[] = { "native", "interp", "xen-form" };
+#define NR_SIDES (sizeof(sides) / sizeof(sides[0]))
+
+/*
+ * --runs: n runs of one side of one policy over the contexts, untimed.
+ * Prints the sum of the verdicts, so that no run is optimised away.
+ */
+static int run_side(const char *side, const char *policy, unsigned long n,
+		    const char *bpf_dir)
+{
+	unsigned long long sum = 0;
+	char path[4096], err[512];
+	struct xfo_object *obj;
+	struct xfo_runner *runner;
+	struct xfo_prog prog;
+	const struct xfo_vm *vm;
+	size_t i, s;
+	int ret = 1;
+
+	for (i = 0; i < NR_POLICIES && strcmp(policies[i].name, policy); i++)
+		;
+	for (s = 0; s < NR_SIDES && strcmp(sides[s], side); s++)
+		;
+	if (i == NR_POLICIES || s == NR_SIDES) {
+		fprintf(stderr, "bench_core: no %s '%s'\n",
+			i == NR_POLICIES ? "policy" : "side",
+			i == NR_POLICIES ? policy : side);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", bpf_dir, policy);
+	if (xfo_object__open_file(path, &obj, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	xfo_program__core(xfo_object__prog(obj, 0), &prog);
+	if (xfo_runner__new(&prog, &runner, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	vm = xfo_runner__vm(runner);
+	for (unsigned long k = 0; k < n; k++) {
+		struct xfo_fault_ctx *ctx = &contexts[k % NR_CTX];
+		struct xfo_vm_result res;
+		uint64_t r0 = 0;
+
+		if (s == 0)
+			r0 = policies[i].native(ctx);
+		else
+			(s == 1 ? xfo_vm_run : xfo_vm_run_xen_form)(
+				vm, (uintptr_t)ctx, 0, &r0, &res);
+		sum += r0;
+	}
+	printf("%llu\n", sum);
+	ret = 0;
+	xfo_runner__free(runner);
+out:
+	xfo_object__close(obj);
+	return ret;
+}
+
+#define COUNT_RUNS_LO 1000
+#define COUNT_RUNS_HI 3000
+
+/* Instructions cachegrind counts in `self --runs side policy n`; 0 when
+ * that cannot be had. */
+static unsigned long long count_instructions(const char *self,
+					     const char *side,
+					     const char *policy,
+					     unsigned long n,
+					     const char *bpf_dir)
+{
+	char cmd[8192], line[512];
+	unsigned long long count = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "valgrind --tool=cachegrind --cache-sim=no "
+		 "--cachegrind-out-file=/dev/null '%s' --runs %s %s %lu '%s' "
+		 "2>&1", self, side, policy, n, bpf_dir);
+	if (!(p = popen(cmd, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), p)) {
+		const char *refs = strstr(line, "I   refs:");
+		unsigned long long v = 0;
+
+		if (!refs)
+			continue;
+		for (refs += 9; *refs; refs++)
+			if (*refs >= '0' && *refs <= '9')
+				v = v * 10 + (unsigned long long)(*refs - '0');
+		count = v;
+	}
+	if (pclose(p) != 0)
+		return 0;
+	return count;
+}
+
+/* x86 instructions per run of one side of a policy; < 0 when unknown. */
+static double instructions_per_run(const char *self, const char *side,
+				   const char *policy, const char *bpf_dir)
+{
+	unsigned long long lo = count_instructions(self, side, policy,
+						   COUNT_RUNS_LO, bpf_dir);
+	unsigned long long hi = count_instructions(self, side, policy,
+						   COUNT_RUNS_HI, bpf_dir);
+
+	if (!lo || !hi || hi <= lo)
+		return -1;
+	return (double)(hi - lo) / (COUNT_RUNS_HI - COUNT_RUNS_LO);
+}
+
+/* The report's section of instruction counts, or why there is none. */
+static void report_instructions(const char *self, const char *bpf_dir)
+{
+	const char *only = getenv("XFO_BENCH_ONLY");
+
+	out("\n## Instructions per run\n\n");
+	if (system("valgrind --version >/dev/null 2>&1") != 0) {
+		out("Not counted: valgrind is not installed.\n");
+		return;
+	}
+	if (strchr(self, '\'') || strchr(bpf_dir, '\'')) {
+		out("Not counted: a path has a quote in it.\n");
+		return;
+	}
+	out("x86 instructions per policy run, counted by cachegrind over the "
+	    "same contexts: the difference between %d and %d runs, divided "
+	    "by %d. Unlike the timings these are the same on every run of "
+	    "the benchmark.\n\n", COUNT_RUNS_HI, COUNT_RUNS_LO,
+	    COUNT_RUNS_HI - COUNT_RUNS_LO);
+	out("| policy | native | interpreter | ratio | Xen form | "
+	    "Xen form ratio |\n|---|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < NR_POLICIES; i++) {
+		double n[NR_SIDES];
+
+		if (only && strcmp(only, policies[i].name))
+			continue;
+		for (size_t s = 0; s < NR_SIDES; s++)
+			n[s] = instructions_per_run(self, sides[s],
+						    policies[i].name, bpf_dir);
+		if (n[0] <= 0 || n[1] < 0 || n[2] < 0) {
+			out("| %s | (cachegrind failed) | | | | |\n",
+			    policies[i].name);
+			continue;
+		}
+		out("| %s | %.0f | %.0f | %.1fx | %.0f | %.1fx |\n",
+		    policies[i].name, n[0], n[1], n[1] / n[0], n[2],
+		    n[2] / n[0]);
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	const double x = *(const double *)a, y = *(const double *)b;
@@ -407,6 +567,18 @@ int main(int argc, char **argv)
 	const char *bpf_dir = NULL, *report_path = NULL;
 	int nr_layouts = 1;
 
+	if (argc == 6 && !strcmp(argv[1], "--runs")) {
+		char *end;
+		unsigned long n = strtoul(argv[4], &end, 10);
+
+		if (*end || end == argv[4]) {
+			fprintf(stderr, "bench_core: --runs: '%s' is not a "
+				"count\n", argv[4]);
+			return 2;
+		}
+		make_contexts();
+		return run_side(argv[2], argv[3], n, argv[5]);
+	}
 	if (argc == 3 && !strcmp(argv[1], "--timings")) {
 		make_contexts();
 		if (time_policies(argv[2], &layouts[0], NULL))
@@ -442,7 +614,9 @@ int main(int argc, char **argv)
 	}
 	if (!bpf_dir) {
 		fprintf(stderr, "usage: %s BPF_DIR [REPORT.md] [--layout BIN]..."
-			"\n       %s --timings BPF_DIR\n", argv[0], argv[0]);
+			"\n       %s --timings BPF_DIR\n"
+			"       %s --runs native|interp|xen-form POLICY N "
+			"BPF_DIR\n", argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	if (report_path && !(report = fopen(report_path, "w"))) {
@@ -508,6 +682,8 @@ int main(int argc, char **argv)
 		if (r > worst_ratio)
 			worst_ratio = r;
 	}
+
+	report_instructions(argv[0], bpf_dir);
 
 	out("\n## Verifier\n\n| program | insns | M insns/s |\n|---|---:|---:|\n");
 	for (uint32_t n = 1024; n <= 4096; n *= 4) {

@@ -11,6 +11,7 @@ packages=(
 	libxen-dev                           # dom0 tools: libxencall, libxenctrl
 	dpkg-dev bison flex python3 cpio     # Xen from Debian's source package
 	qemu-system-x86 xz-utils zstd        # the lab
+	valgrind                             # bench-core's instruction counts
 )
 
 sudo_cmd=()
