@@ -411,6 +411,7 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 	struct xfo_runner *runner;
 	struct xfo_prog prog;
 	const struct xfo_vm *vm;
+	vm_run_fn *run;
 	size_t i, s;
 	int ret = 1;
 
@@ -435,6 +436,7 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 		goto out;
 	}
 	vm = xfo_runner__vm(runner);
+	run = s == 1 ? xfo_vm_run : xfo_vm_run_xen_form;
 	for (unsigned long k = 0; k < n; k++) {
 		struct xfo_fault_ctx *ctx = &contexts[k % NR_CTX];
 		struct xfo_vm_result res;
@@ -443,8 +445,7 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 		if (s == 0)
 			r0 = policies[i].native(ctx);
 		else
-			(s == 1 ? xfo_vm_run : xfo_vm_run_xen_form)(
-				vm, (uintptr_t)ctx, 0, &r0, &res);
+			run(vm, (uintptr_t)ctx, 0, &r0, &res);
 		sum += r0;
 	}
 	printf("%llu\n", sum);
@@ -475,13 +476,18 @@ static unsigned long long count_instructions(const char *self,
 		 "2>&1", self, side, policy, n, bpf_dir);
 	if (!(p = popen(cmd, "r")))
 		return 0;
+	/* The summary line: "==PID== I   refs:      1,375,393". */
 	while (fgets(line, sizeof(line), p)) {
-		const char *refs = strstr(line, "I   refs:");
+		const char *refs = strstr(line, "refs:"), *q = refs;
 		unsigned long long v = 0;
 
 		if (!refs)
 			continue;
-		for (refs += 9; *refs; refs++)
+		while (q > line && q[-1] == ' ')
+			q--;
+		if (q == line || q[-1] != 'I')
+			continue;
+		for (refs += 5; *refs; refs++)
 			if (*refs >= '0' && *refs <= '9')
 				v = v * 10 + (unsigned long long)(*refs - '0');
 		count = v;

@@ -886,7 +886,7 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
 
         if ( insns[i].code == EBPF_OP_LDDW )
         {
-            /* One the lddw handler would run: without its checks. */
+            /* Well formed, as the lddw handler checks: run unchecked. */
             if ( !insns[i + 1].code && (!insns[i].src ||
                                         insns[i].src == XFO_PSEUDO_MAP_IDX) )
             {
