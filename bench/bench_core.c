@@ -308,6 +308,27 @@ struct layout_timings {
 	struct timing t[NR_POLICIES];
 };
 
+/* Opens bpf_dir/name.bpf.o and a runner for its program; 0 or -1. */
+static int open_policy(const char *bpf_dir, const char *name,
+		       struct xfo_object **obj, struct xfo_runner **runner,
+		       struct xfo_prog *prog)
+{
+	char path[4096], err[512];
+
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", bpf_dir, name);
+	if (xfo_object__open_file(path, obj, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	xfo_program__core(xfo_object__prog(*obj, 0), prog);
+	if (xfo_runner__new(prog, runner, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		xfo_object__close(*obj);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Times every policy (XFO_BENCH_ONLY: one) in this process's layout. With
  * slowest, also verifies each and keeps the lowest rate there.
@@ -316,7 +337,6 @@ static int time_policies(const char *bpf_dir, struct layout_timings *lt,
 			 double *slowest)
 {
 	const char *only = getenv("XFO_BENCH_ONLY");
-	char path[4096], err[512];
 
 	for (size_t i = 0; i < NR_POLICIES; i++) {
 		struct xfo_object *obj;
@@ -326,18 +346,9 @@ static int time_policies(const char *bpf_dir, struct layout_timings *lt,
 		lt->t[i].insns = -1;
 		if (only && strcmp(only, policies[i].name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s.bpf.o", bpf_dir,
-			 policies[i].name);
-		if (xfo_object__open_file(path, &obj, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
+		if (open_policy(bpf_dir, policies[i].name, &obj, &runner,
+				&prog))
 			return -1;
-		}
-		xfo_program__core(xfo_object__prog(obj, 0), &prog);
-		if (xfo_runner__new(&prog, &runner, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			xfo_object__close(obj);
-			return -1;
-		}
 		bench_policy(policies[i].native, xfo_runner__vm(runner),
 			     &lt->t[i]);
 		if (slowest) {
@@ -406,14 +417,12 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 		    const char *bpf_dir)
 {
 	unsigned long long sum = 0;
-	char path[4096], err[512];
 	struct xfo_object *obj;
 	struct xfo_runner *runner;
 	struct xfo_prog prog;
 	const struct xfo_vm *vm;
 	vm_run_fn *run;
 	size_t i, s;
-	int ret = 1;
 
 	for (i = 0; i < NR_POLICIES && strcmp(policies[i].name, policy); i++)
 		;
@@ -425,16 +434,8 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 			i == NR_POLICIES ? policy : side);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/%s.bpf.o", bpf_dir, policy);
-	if (xfo_object__open_file(path, &obj, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+	if (open_policy(bpf_dir, policy, &obj, &runner, &prog))
 		return 1;
-	}
-	xfo_program__core(xfo_object__prog(obj, 0), &prog);
-	if (xfo_runner__new(&prog, &runner, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		goto out;
-	}
 	vm = xfo_runner__vm(runner);
 	run = s == 1 ? xfo_vm_run : xfo_vm_run_xen_form;
 	for (unsigned long k = 0; k < n; k++) {
@@ -449,11 +450,9 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 		sum += r0;
 	}
 	printf("%llu\n", sum);
-	ret = 0;
 	xfo_runner__free(runner);
-out:
 	xfo_object__close(obj);
-	return ret;
+	return 0;
 }
 
 #define COUNT_RUNS_LO 1000
