@@ -56,6 +56,24 @@ static __always_inline uint64_t imm64(const struct ebpf_insn *insn)
     return (uint64_t)(int64_t)insn->imm;
 }
 
+/* The constant an LDDW with src 0 loads: imm of each slot, low first. */
+static __always_inline uint64_t lddw_imm64(const struct ebpf_insn *insn)
+{
+    return (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+}
+
+/*
+ * An LDDW that the plain handler runs, n slots from the end: a second
+ * slot whose code is 0, and src 0 (a constant) or a map handle. The
+ * checked mode also wants the second slot's other fields zero.
+ */
+static __always_inline bool vm_lddw_ok(const struct ebpf_insn *insn,
+                                       uint64_t n)
+{
+    return n >= 2 && !insn[1].code &&
+           (!insn->src || insn->src == XFO_PSEUDO_MAP_IDX);
+}
+
 static __always_inline uint64_t arsh64(uint64_t v, unsigned int n)
 {
     /* Arithmetic shift without relying on signed >>: fill with the sign. */
@@ -612,17 +630,16 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
 /*
  * Fused sequences, for the unchecked mode only: xfo_vm_fuse() gives the
  * first instruction of a common pair or triple one of these opcodes, which
- * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0, and
- * 0x20 and 0x40, legacy packet access, which xfo does not run), and its
- * handler runs them all with one dispatch. The others keep their own opcodes, so
- * a jump to one still runs it alone, and instruction counts stay exact
- * (they follow from the pc). They are what clang emits for policies: the
- * bit tests and range checks of the fault context at the top of every
- * policy, a stack buffer's address and initialisation for a helper, the
- * test of a value read back from the stack, an argument set just before a
- * helper call and the helper's result saved after it, and a constant
- * returned. A well-formed LDDW gets one too, whose handler skips the
- * checks of LDDW's own.
+ * no eBPF defines (class LD with modes 0x60, 0xa0, 0xc0 and 0xe0, and 0x20
+ * and 0x40, legacy packet access, which xfo does not run), and its handler
+ * runs them all with one dispatch. The others keep their own opcodes, so a
+ * jump to one still runs it alone, and instruction counts stay exact (they
+ * follow from the pc). They are what clang emits for policies: the bit
+ * tests and range checks of the fault context at the top of every policy,
+ * a stack buffer's address and initialisation for a helper, the test of a
+ * value read back from the stack, an argument set just before a helper
+ * call and the helper's result saved after it, and a constant returned. A
+ * well-formed LDDW gets one too, whose handler skips LDDW's checks.
  */
 #define VM_FUSED_LDXW_JEQ32   0xa0    /* ldx_w rD; if wD == imm goto */
 #define VM_FUSED_LDXW_JNE32   0xa8    /* ldx_w rD; if wD != imm goto */
@@ -886,9 +903,8 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
 
         if ( insns[i].code == EBPF_OP_LDDW )
         {
-            /* Well formed, as the lddw handler checks: run unchecked. */
-            if ( !insns[i + 1].code && (!insns[i].src ||
-                                        insns[i].src == XFO_PSEUDO_MAP_IDX) )
+            /* One the lddw handler accepts runs without its checks. */
+            if ( vm_lddw_ok(&insns[i], cnt - i) )
             {
                 insns[i].code = insns[i].src ? VM_FUSED_LDDW_MAP
                                              : VM_FUSED_LDDW_IMM;

@@ -459,15 +459,10 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
 
     /* ---------------- LD: 64-bit immediate ---------------- */
  lddw:
-    if ( insn + 1 >= insns + cnt || insn[1].code ||
+    if ( !vm_lddw_ok(insn, (uint64_t)(insns + cnt - insn)) ||
          (VM_CHECKED && (insn[1].dst || insn[1].src || insn[1].off)) )
         goto invalid;
-    if ( insn->src == 0 )
-        VM_D = (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
-    else if ( insn->src == XFO_PSEUDO_MAP_IDX )
-        VM_D = (uint32_t)insn->imm;
-    else
-        goto invalid;
+    VM_D = insn->src ? (uint32_t)insn->imm : lddw_imm64(insn);
     insn++;
 #if !VM_CHECKED
     base--;                           /* two slots, one instruction */
@@ -581,7 +576,7 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
  fused_call_movr0:
     VM_CALL_HELPER((uint32_t)insn->imm, VM_NEXT_MOVR0());
  fused_lddw_imm:
-    VM_D = (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+    VM_D = lddw_imm64(insn);
     insn++;
     base--;                           /* two slots, one instruction */
     VM_NEXT();
