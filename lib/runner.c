@@ -84,6 +84,7 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 		    char *err, size_t err_size)
 {
 	struct xfo_runner *r;
+	size_t insns_size;
 	uint32_t i;
 	int ret;
 
@@ -117,17 +118,14 @@ int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
 	if (!r)
 		goto nomem;
 	r->insn_cnt = prog->insn_cnt;
-	r->insns = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(*r->insns)
-					 : 1);
-	r->fused = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(*r->insns)
-					 : 1);
+	insns_size = prog->insn_cnt * sizeof(*r->insns);
+	r->insns = malloc(insns_size ? insns_size : 1);
+	r->fused = malloc(insns_size ? insns_size : 1);
 	if (!r->insns || !r->fused)
 		goto nomem;
-	if (prog->insn_cnt) {
-		memcpy(r->insns, prog->insns,
-		       prog->insn_cnt * sizeof(*r->insns));
-		memcpy(r->fused, prog->insns,
-		       prog->insn_cnt * sizeof(*r->insns));
+	if (insns_size) {
+		memcpy(r->insns, prog->insns, insns_size);
+		memcpy(r->fused, prog->insns, insns_size);
 	}
 	/* The checked mode runs the program as given, the other fused. */
 	xfo_vm_fuse(r->fused, r->insn_cnt);
