@@ -146,8 +146,8 @@ static int bad_key(char *err, size_t size, unsigned int key, const char *v,
 	char q[160];
 
 	quote(v, q, sizeof(q));
-	xfo_set_err(err, size, "%s/%s is '%s': %s", XFO_XS_DIR, key_names[key], q,
-		why);
+	xfo_set_err(err, size, "%s/%s is '%s': %s", XFO_XS_DIR,
+		key_names[key], q, why);
 	return -EINVAL;
 }
 
@@ -194,8 +194,8 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 
 	for (i = XFO_GK_VERSION; i <= XFO_GK_EVTCHN; i++) {
 		if (!val[i]) {
-			xfo_set_err(err, err_size, "%s/%s is missing", XFO_XS_DIR,
-				key_names[i]);
+			xfo_set_err(err, err_size, "%s/%s is missing",
+				XFO_XS_DIR, key_names[i]);
 			return -EINVAL;
 		}
 	}
@@ -240,15 +240,16 @@ int xfo_guest__check(const struct xfo_guest_keys *k, char *err,
 {
 	xfo_set_err(err, err_size, "%s", "");
 	if (k->state != XFO_XB_INITIALISED) {
-		xfo_set_err(err, err_size, "domain %u's state is %u (%s), not 3 "
-			"(Initialised)", k->domid, k->state,
+		xfo_set_err(err, err_size, "domain %u's state is %u (%s), "
+			"not 3 (Initialised)", k->domid, k->state,
 			xfo_guest__state_name(k->state));
 		return -EAGAIN;
 	}
 	if (XFO_INTERFACE_MAJOR(k->version) !=
 	    XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION)) {
-		xfo_set_err(err, err_size, "domain %u speaks xfo interface %u.%u "
-			"(0x%08x), this dom0 %u.%u: the major versions differ",
+		xfo_set_err(err, err_size, "domain %u speaks xfo interface "
+			"%u.%u (0x%08x), this dom0 %u.%u: the major versions "
+			"differ",
 			k->domid, XFO_INTERFACE_MAJOR(k->version),
 			XFO_INTERFACE_MINOR(k->version), k->version,
 			XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION),
@@ -280,9 +281,9 @@ int xfo_xs__open(struct xfo_xs **xs, char *err, size_t err_size)
 	s->h = xs_open(0);
 	if (!s->h) {
 		e = errno > 0 ? errno : EIO;
-		xfo_set_err(err, err_size, "cannot open xenstore: %s (xenstored "
-			"must run, and the handshake needs root in the "
-			"control domain)", strerror(e));
+		xfo_set_err(err, err_size, "cannot open xenstore: %s "
+			"(xenstored must run, and the handshake needs root in "
+			"the control domain)", strerror(e));
 		free(s);
 		return -e;
 	}

@@ -56,25 +56,26 @@ static int check_map_def(const struct xfo_map_def *def, uint32_t idx,
 			 char *err, size_t err_size)
 {
 	if (def->type != XFO_MAP_ARRAY) {
-		xfo_set_err(err, err_size, "map %u: type %u is not an array", idx,
-			def->type);
+		xfo_set_err(err, err_size, "map %u: type %u is not an array",
+			idx, def->type);
 		return -EINVAL;
 	}
 	if (def->key_size != 4) {
-		xfo_set_err(err, err_size, "map %u: key_size %u, must be 4", idx,
-			def->key_size);
+		xfo_set_err(err, err_size, "map %u: key_size %u, must be 4",
+			idx, def->key_size);
 		return -EINVAL;
 	}
 	if (def->value_size == 0 || def->value_size > XFO_MAP_MAX_VALUE ||
 	    def->value_size % 8) {
-		xfo_set_err(err, err_size,
-			"map %u: value_size %u, must be a multiple of 8 in 8..%u",
-			idx, def->value_size, XFO_MAP_MAX_VALUE);
+		xfo_set_err(err, err_size, "map %u: value_size %u, must be a "
+			"multiple of 8 in 8..%u", idx, def->value_size,
+			XFO_MAP_MAX_VALUE);
 		return -EINVAL;
 	}
 	if (def->max_entries == 0 || def->max_entries > XFO_MAP_MAX_ENTRIES) {
-		xfo_set_err(err, err_size, "map %u: max_entries %u, must be 1..%u",
-			idx, def->max_entries, XFO_MAP_MAX_ENTRIES);
+		xfo_set_err(err, err_size, "map %u: max_entries %u, must be "
+			"1..%u", idx, def->max_entries,
+			XFO_MAP_MAX_ENTRIES);
 		return -EINVAL;
 	}
 	return 0;

@@ -375,8 +375,8 @@ static void privcmd_diagnose(int e, const char *msg, char *err,
 			e = errno;
 	}
 	if (e == EACCES || e == EPERM)
-		xfo_set_err(err, err_size, "cannot open %s: %s (the xfo control "
-			"operations need root in the control domain)",
+		xfo_set_err(err, err_size, "cannot open %s: %s (the xfo "
+			"control operations need root in the control domain)",
 			PRIVCMD, strerror(e));
 	else
 		xfo_set_err(err, err_size, "not running in a Xen domain with "
