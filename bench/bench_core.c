@@ -24,8 +24,9 @@
  * the report also gives x86 instructions per run for each side, counted by
  * cachegrind (the difference between a run of COUNT_RUNS_HI policy runs and
  * one of COUNT_RUNS_LO, so start-up cancels out): the same on every run of
- * the benchmark, independent of layout and load, and on this project's
- * machines the interpreter's time has followed it.
+ * the benchmark, independent of layout and load. Between two builds of the
+ * interpreter its time has followed them on this project's machines;
+ * between the sides it does not (docs/interpreter.md).
  *
  * Usage: bench_core BPF_DIR [REPORT.md] [--layout BIN]...
  *        bench_core --timings BPF_DIR
@@ -405,8 +406,16 @@ static int time_layout(const char *bin, const char *bpf_dir,
 	return 0;
 }
 
-/* The sides --runs can run, as the report names them. */
-static const char *const sides[] = { "native", "interp", "xen-form" };
+/* The sides --runs can run: the native policy (no run function), and
+ * each form of the interpreter. */
+static const struct {
+	const char *name;
+	vm_run_fn *run;
+} sides[] = {
+	{ "native", NULL },
+	{ "interp", xfo_vm_run },
+	{ "xen-form", xfo_vm_run_xen_form },
+};
 #define NR_SIDES (sizeof(sides) / sizeof(sides[0]))
 
 /*
@@ -421,12 +430,11 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 	struct xfo_runner *runner;
 	struct xfo_prog prog;
 	const struct xfo_vm *vm;
-	vm_run_fn *run;
 	size_t i, s;
 
 	for (i = 0; i < NR_POLICIES && strcmp(policies[i].name, policy); i++)
 		;
-	for (s = 0; s < NR_SIDES && strcmp(sides[s], side); s++)
+	for (s = 0; s < NR_SIDES && strcmp(sides[s].name, side); s++)
 		;
 	if (i == NR_POLICIES || s == NR_SIDES) {
 		fprintf(stderr, "bench_core: no %s '%s'\n",
@@ -437,16 +445,15 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 	if (open_policy(bpf_dir, policy, &obj, &runner, &prog))
 		return 1;
 	vm = xfo_runner__vm(runner);
-	run = s == 1 ? xfo_vm_run : xfo_vm_run_xen_form;
 	for (unsigned long k = 0; k < n; k++) {
 		struct xfo_fault_ctx *ctx = &contexts[k % NR_CTX];
 		struct xfo_vm_result res;
 		uint64_t r0 = 0;
 
-		if (s == 0)
-			r0 = policies[i].native(ctx);
+		if (sides[s].run)
+			sides[s].run(vm, (uintptr_t)ctx, 0, &r0, &res);
 		else
-			run(vm, (uintptr_t)ctx, 0, &r0, &res);
+			r0 = policies[i].native(ctx);
 		sum += r0;
 	}
 	printf("%llu\n", sum);
@@ -525,8 +532,8 @@ static void report_instructions(const char *self, const char *bpf_dir)
 		return;
 	}
 	out("x86 instructions per policy run, counted by cachegrind over the "
-	    "same contexts: the difference between %d and %d runs, divided "
-	    "by %d. Unlike the timings these are the same on every run of "
+	    "same contexts, the loop that makes the runs included: the "
+	    "difference between %d and %d runs, divided by %d. Unlike the timings these are the same on every run of "
 	    "the benchmark, which makes them the measure for comparing two "
 	    "builds of the interpreter. Between the sides they are not the "
 	    "time ratio: an instruction's cost varies, and the atomic add of "
@@ -541,7 +548,7 @@ static void report_instructions(const char *self, const char *bpf_dir)
 		if (only && strcmp(only, policies[i].name))
 			continue;
 		for (size_t s = 0; s < NR_SIDES; s++)
-			n[s] = instructions_per_run(self, sides[s],
+			n[s] = instructions_per_run(self, sides[s].name,
 						    policies[i].name, bpf_dir);
 		if (n[0] <= 0 || n[1] < 0 || n[2] < 0) {
 			out("| %s | (cachegrind failed) | | | | |\n",
