@@ -4,12 +4,14 @@
 # unpack them all with `dpkg -x` into build/lab/sysroot, and unpack
 # Debian's Xen into build/lab/xen-debian (the multiboot ELF QEMU boots).
 #
-# Versions are pinned to the ones the lab was tested with. When a pinned
-# version can no longer be fetched, the newest matching one is used
-# instead (the newest 6.1.0-N-amd64 kernel; the newest 4.17.x Xen; the
-# newest version of anything else) and the log says so in a banner.
-# build/lab/versions.txt records what was used. The choosing and fetching
-# are lab/debs.sh's, which guest-agent/kmod/fetch-headers.sh uses too.
+# Versions are pinned to the ones the lab was tested with (lab/pins.sh).
+# Each package is chosen on its own by lab/debs.sh: its pin while it is
+# cached or offered, else the newest of its series (the same 4.17.x for
+# Xen's debs; for the kernel, the same ABI for image, headers and -common,
+# and kbuild by its own revision), each fallback logged loudly.
+# build/lab/versions.txt records what was used, the guest kernel's
+# headers and kbuild included, so that guest-agent/kmod/fetch-headers.sh
+# builds the module for exactly the kernel the lab boots.
 #
 # Usage: lab/fetch-debs.sh [--quiet]
 set -euo pipefail
@@ -19,28 +21,24 @@ set -euo pipefail
 quiet=0
 [ "${1:-}" = --quiet ] && quiet=1
 
-# The versions the lab was tested with (docs/lab.md).
-KERNEL_ABI_PIN=${LAB_KERNEL_ABI_PIN:-6.1.0-56}
-KERNEL_VERSION_PIN=6.1.192-2
-XEN_VERSION_PIN=${LAB_XEN_PIN:-4.17.5+72-g01140da4e8-1}
-XEN_SERIES='^4\.17\.'
+. "$(dirname "$0")/pins.sh"
 
 # package  pinned-version  fallback series (a regex on the version, or "any")
 PACKAGES=(
-	"xen-hypervisor-4.17-amd64 $XEN_VERSION_PIN $XEN_SERIES"
-	"xen-utils-4.17           $XEN_VERSION_PIN $XEN_SERIES"
-	"xen-utils-common         $XEN_VERSION_PIN $XEN_SERIES"
-	"xenstore-utils           $XEN_VERSION_PIN $XEN_SERIES"
-	"libxenstore4             $XEN_VERSION_PIN $XEN_SERIES"
-	"libxenmisc4.17           $XEN_VERSION_PIN $XEN_SERIES"
-	"libxencall1              $XEN_VERSION_PIN $XEN_SERIES"
-	"libxendevicemodel1       $XEN_VERSION_PIN $XEN_SERIES"
-	"libxenevtchn1            $XEN_VERSION_PIN $XEN_SERIES"
-	"libxenforeignmemory1     $XEN_VERSION_PIN $XEN_SERIES"
-	"libxengnttab1            $XEN_VERSION_PIN $XEN_SERIES"
-	"libxenhypfs1             $XEN_VERSION_PIN $XEN_SERIES"
-	"libxentoolcore1          $XEN_VERSION_PIN $XEN_SERIES"
-	"libxentoollog1           $XEN_VERSION_PIN $XEN_SERIES"
+	"xen-hypervisor-4.17-amd64 $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"xen-utils-4.17           $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"xen-utils-common         $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"xenstore-utils           $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxenstore4             $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxenmisc4.17           $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxencall1              $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxendevicemodel1       $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxenevtchn1            $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxenforeignmemory1     $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxengnttab1            $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxenhypfs1             $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxentoolcore1          $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
+	"libxentoollog1           $LAB_XEN_VERSION_PIN $LAB_XEN_SERIES"
 	"libyajl2                 2.1.0-3+deb12u2 any"
 	"libgcc-s1                12.2.0-14+deb12u1 any"
 	"libtinfo6                6.4-4 any"
@@ -57,36 +55,16 @@ flock -w 900 9 || die "another lab/fetch-debs.sh holds $LAB_OUT/.fetch.lock for 
 
 debs_init "$LAB_DEBS"
 
-chosen=()
-line=$(choose_kernel image "$KERNEL_ABI_PIN" "$KERNEL_VERSION_PIN") ||
-	die "no linux-image-6.1.0-N-amd64 is offered by the package mirror"
-chosen+=("$line")
+# The kernel set: the lab unpacks the image; the headers, -common and
+# kbuild are recorded for fetch-headers.sh.
+set_lines=$(choose_kernel_set "$LAB_KERNEL_ABI_PIN" "$LAB_KERNEL_VERSION_PIN" \
+	"$LAB_KBUILD_VERSION_PIN") || exit 1
+mapfile -t kernel_set <<<"$set_lines"
+chosen=("${kernel_set[0]}")
 for spec in "${PACKAGES[@]}"; do
 	read -r name pin series <<<"$spec"
-	line=$(choose "$name" "$pin" "$series") ||
-		die "no version of $name matching '$series' is offered by the package mirror"
+	line=$(choose "$name" "$pin" "$series") || exit 1
 	chosen+=("$line")
-done
-# Which ones are not the pinned version, for the banner.
-fallbacks=()
-for line in "${chosen[@]}"; do
-	read -r name version <<<"$line"
-	case $name in
-	linux-image-*)
-		[ "$name" = "linux-image-$KERNEL_ABI_PIN-amd64" ] ||
-			fallbacks+=("kernel: linux-image-$KERNEL_ABI_PIN-amd64 is gone; using $name $version")
-		[ "$name" != "linux-image-$KERNEL_ABI_PIN-amd64" ] ||
-			[ "$version" = "$KERNEL_VERSION_PIN" ] ||
-			fallbacks+=("kernel: $name $KERNEL_VERSION_PIN is gone; using $version")
-		;;
-	*)
-		for spec in "${PACKAGES[@]}"; do
-			read -r n pin _ <<<"$spec"
-			[ "$n" = "$name" ] && [ "$version" != "$pin" ] &&
-				fallbacks+=("$name: pinned $pin is gone; using $version")
-		done
-		;;
-	esac
 done
 
 debs=()
@@ -124,19 +102,14 @@ if [ ! -f "$LAB_OUT/xen-debian" ] || [ "$xengz" -nt "$LAB_OUT/xen-debian" ]; the
 	mv "$LAB_OUT/xen-debian.tmp" "$LAB_OUT/xen-debian"
 fi
 
-{
-	printf '%s\n' "${chosen[@]}"
-	echo "kernel-release $kver"
-	echo "xen-debian-elf ${xengz#$LAB_SYSROOT}"
-} >"$LAB_VERSIONS.tmp"
-mv "$LAB_VERSIONS.tmp" "$LAB_VERSIONS"
+# Written whole: a line left from an earlier choice would mislead.
+rm -f "$LAB_VERSIONS.new"
+versions_record "$LAB_VERSIONS.new" "${chosen[@]}" "${kernel_set[@]:1}" \
+	"kernel-release $kver" "xen-debian-elf ${xengz#"$LAB_SYSROOT"}"
+mv "$LAB_VERSIONS.new" "$LAB_VERSIONS"
 
-if [ ${#fallbacks[@]} -gt 0 ]; then
-	loud "PINNED VERSIONS NOT AVAILABLE: THE LAB USES OTHER VERSIONS" \
-		"${fallbacks[@]}" \
-		"(pins: lab/fetch-debs.sh; what was used: ${LAB_VERSIONS#$XFO_ROOT/})"
-fi
-if [ $quiet -eq 0 ] || [ ${#fallbacks[@]} -gt 0 ]; then
-	log "lab versions: kernel $kver, Xen $(awk '$1 == "xen-hypervisor-4.17-amd64" { print $2 }' "$LAB_VERSIONS")," \
-		"busybox $(awk '$1 == "busybox-static" { print $2 }' "$LAB_VERSIONS")"
+if [ $quiet -eq 0 ]; then
+	log "lab versions: kernel $kver $(awk -v p="$kimage" '$1 == p { print $2 }' "$LAB_VERSIONS")," \
+		"Xen $(awk '$1 == "xen-hypervisor-4.17-amd64" { print $2 }' "$LAB_VERSIONS")" \
+		"(all: ${LAB_VERSIONS#"$XFO_ROOT"/})"
 fi

@@ -3,21 +3,19 @@
 # lab's guest kernel and unpack them into build/guest/headers, ready for
 # `make -C <dir> M=...` without installing anything on the host.
 #
-# Which kernel: the one the lab uses. When build/lab/versions.txt exists
-# (lab/fetch-debs.sh ran), its "kernel-release" and linux-image version
-# are taken exactly, so the module matches the kernel the domU boots.
-# Otherwise the lab's pin is used (LAB_KERNEL_ABI_PIN, default 6.1.0-56,
-# version 6.1.192-2); when the mirror no longer offers it, the newest
-# 6.1.0-N-amd64 headers it offers, with a banner in the log (the lab's
-# own fallback, lab/debs.sh).
+# Which kernel: the one the lab boots. lab/fetch-debs.sh chooses the
+# whole kernel set (lab/debs.sh's choose_kernel_set: image, headers,
+# -common and kbuild, one ABI) and records it in build/lab/versions.txt;
+# those versions are taken exactly. Without that file the same choice is
+# made here from the pins in lab/pins.sh and recorded there.
 #
-# Three packages: linux-headers-<abi>-amd64 (the config and generated
-# headers), linux-headers-<abi>-common (the source headers) and
-# linux-kbuild-6.1 (fixdep, modpost: the host tools kbuild runs). The
-# -amd64 package's Makefile includes the -common tree by an absolute
-# path, /usr/src/linux-headers-<abi>-common; it is rewritten to the
-# unpacked copy, and the scripts/tools symlinks into /usr/lib/linux-kbuild
-# are pointed at the unpacked kbuild package.
+# Three packages are unpacked: linux-headers-<abi>-amd64 (the config and
+# generated headers), linux-headers-<abi>-common (the source headers) and
+# linux-kbuild-6.1 (fixdep, modpost: the host tools kbuild runs), each at
+# its own version. The -amd64 package's Makefile includes the -common tree
+# by an absolute path, /usr/src/linux-headers-<abi>-common; it is
+# rewritten to the unpacked copy, and the scripts/tools symlinks into
+# /usr/lib/linux-kbuild are pointed at the unpacked kbuild package.
 #
 # Prints the headers directory (build/guest/headers/usr/src/linux-headers-
 # <abi>-amd64) on stdout; everything else goes to stderr.
@@ -28,58 +26,56 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/lab/common.sh"
 . "$root/lab/debs.sh"
+. "$root/lab/pins.sh"
 lab_name=guest-headers		# the prefix of log, die and loud
 out=${XFO_GUEST_OUT:-$root/build/guest}
-debs=$out/debs
-lab_versions=$root/build/lab/versions.txt
-abi_pin=${LAB_KERNEL_ABI_PIN:-6.1.0-56}
-version_pin=${XFO_GUEST_KERNEL_VERSION_PIN:-6.1.192-2}
 offline=0
 [ "${1:-}" = --offline ] && offline=1
 
-debs_init "$debs"
+# The lab's cache: the lab and the module share one set of .debs.
+debs_init "$LAB_DEBS"
 
-# --- which ABI and version ------------------------------------------------
-abi="" version="" why=""
-if [ -f "$lab_versions" ]; then
-	kr=$(awk '$1 == "kernel-release" { print $2 }' "$lab_versions")
-	abi=${kr%-amd64}
-	version=$(awk -v p="linux-image-$kr" '$1 == p { print $2 }' "$lab_versions")
-	[ -n "$abi" ] && [ -n "$version" ] && why="the lab's kernel (${lab_versions#$root/})"
+# --- which packages -------------------------------------------------------
+# versions.txt lines for the headers, -common and kbuild, in that order.
+recorded_set() {
+	[ -f "$LAB_VERSIONS" ] || return 1
+	awk '$1 ~ /^linux-headers-.*-amd64$/ { h = $1 " " $2 }
+	     $1 ~ /^linux-headers-.*-common$/ { c = $1 " " $2 }
+	     $1 == "linux-kbuild-6.1" { k = $1 " " $2 }
+	     END { if (h == "" || c == "" || k == "") exit 1
+		   print h; print c; print k }' "$LAB_VERSIONS"
+}
+if set_lines=$(recorded_set); then
+	why="the lab's kernel (${LAB_VERSIONS#"$root"/})"
+else
+	[ $offline -eq 0 ] || die "${LAB_VERSIONS#"$root"/} names no kernel set (--offline)"
+	set_lines=$(choose_kernel_set "$LAB_KERNEL_ABI_PIN" "$LAB_KERNEL_VERSION_PIN" \
+		"$LAB_KBUILD_VERSION_PIN" | tail -n 3) || exit 1
+	why="lab/pins.sh"
 fi
-if [ -z "$why" ]; then
-	abi=$abi_pin version=$version_pin why="the lab's pin"
-fi
+mapfile -t set <<<"$set_lines"
+[ "${#set[@]}" -eq 3 ] || die "not a kernel set of three packages: ${set[*]}"
+abi=${set[0]%% *}
+abi=${abi#linux-headers-}
+abi=${abi%-amd64}
+log "guest kernel headers ($why):"
+for line in "${set[@]}"; do log "  $line"; done
 
 # An unpacked tree from an earlier run for exactly this choice: done.
 hdr=$out/headers/usr/src/linux-headers-$abi-amd64
 stamp=$out/headers/.xfo-headers
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$abi $version" ] && [ -f "$hdr/Makefile" ]; then
+stamp_line=$(IFS=,; echo "${set[*]}")
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_line" ] && [ -f "$hdr/Makefile" ]; then
 	echo "$hdr"
 	exit 0
 fi
 
-if [ $offline -eq 0 ]; then
-	line=$(choose_kernel headers "$abi" "$version") ||
-		die "no linux-headers-6.1.0-N-amd64 is offered by the package mirror"
-	if [ "$line" != "linux-headers-$abi-amd64 $version" ]; then
-		old="linux-headers-$abi-amd64 $version"
-		read -r name version <<<"$line"
-		abi=${name#linux-headers-}
-		abi=${abi%-amd64}
-		loud "PINNED GUEST KERNEL HEADERS NOT AVAILABLE" \
-			"$old ($why) is gone; using linux-headers-$abi-amd64 $version" \
-			"the module will only load into a $abi-amd64 kernel"
-		hdr=$out/headers/usr/src/linux-headers-$abi-amd64
-	fi
-fi
-log "guest kernel headers: linux-headers-$abi-amd64 $version ($why)"
-
 # --- fetch and unpack --------------------------------------------------------
 files=()
-for p in "linux-headers-$abi-amd64" "linux-headers-$abi-common" linux-kbuild-6.1; do
+for line in "${set[@]}"; do
+	read -r p version <<<"$line"
 	[ $offline -eq 0 ] || cached_deb "$p" "$version" >/dev/null ||
-		die "$p=$version is not cached in ${debs#$root/} (--offline)"
+		die "$p=$version is not cached in ${LAB_DEBS#"$root"/} (--offline)"
 	files+=("$(fetch "$p" "$version")")
 done
 rm -rf "$out/headers"
@@ -107,5 +103,6 @@ done < <(find "$out/headers" -type l)
 [ -x "$hdr/scripts/basic/fixdep" ] || die "no scripts/basic/fixdep under $hdr (linux-kbuild-6.1 missing?)"
 [ -x "$hdr/scripts/mod/modpost" ] || die "no scripts/mod/modpost under $hdr (linux-kbuild-6.1 missing?)"
 
-echo "$abi $version" >"$stamp"
+echo "$stamp_line" >"$stamp"
+[ "$why" != lab/pins.sh ] || versions_record "$LAB_VERSIONS" "${set[@]}"
 echo "$hdr"
