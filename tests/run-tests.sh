@@ -1,45 +1,66 @@
 #!/usr/bin/env bash
-# Runs every suite in tests/suites/ once per build variant and prints the
-# closing "N passed, N failed" line.
+# Runs the suites in tests/suites/ once per build variant and prints the
+# closing "N passed, N failed, N skipped" line.
 #
 # A suite is an executable taking the variant's build directory; it prints
-# one line per case, "PASS <name>" or "FAIL <name>: <why>", and may print
-# anything else as context. A suite that exits non-zero without printing a
-# FAIL line counts as one failure, so a crash is never lost.
+# one line per case, "PASS <name>", "FAIL <name>: <why>" or "SKIP <name>:
+# <why>", and may print anything else as context. A suite that exits
+# non-zero without printing a FAIL line counts as one failure, so a crash
+# is never lost.
 # Suites whose name ends in ".once.sh" run only against the first variant.
+# A suite that boots the QEMU lab or builds Xen says so with a line
+# "# tier: lab" in its first ten lines; `--tier check` leaves those out
+# (`make check`), `--tier all` (the default, `make test`) runs everything.
+#
+# Usage: tests/run-tests.sh [--tier check|all] BUILD_DIR...
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-[ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR..." >&2; exit 2; }
+tier=all
+if [ "${1:-}" = --tier ]; then
+	tier=${2:-}
+	shift 2 || true
+fi
+case $tier in
+check|all) ;;
+*) echo "$0: --tier takes check or all, not '$tier'" >&2; exit 2 ;;
+esac
+[ $# -ge 1 ] || { echo "usage: $0 [--tier check|all] BUILD_DIR..." >&2; exit 2; }
 log_dir=build/test-logs
 mkdir -p "$log_dir"
 
+is_lab_suite() { head -n 10 "$1" | grep -qx '# tier: lab'; }
+
 passed=0
 failed=0
+skipped=0
 first=1
 for variant in "$@"; do
 	for suite in tests/suites/*.sh; do
 		name=$(basename "$suite" .sh)
 		case "$suite" in *.once.sh) [ $first -eq 1 ] || continue ;; esac
+		[ "$tier" = all ] || ! is_lab_suite "$suite" || continue
 		log="$log_dir/$(basename "$variant")-$name.log"
 		start=$(date +%s)
 		"$suite" "$variant" >"$log" 2>&1
 		rc=$?
 		p=$(grep -c '^PASS ' "$log")
 		f=$(grep -c '^FAIL ' "$log")
+		s=$(grep -c '^SKIP ' "$log")
 		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
 			echo "FAIL $name: exited $rc without naming a failed case" >>"$log"
 			f=1
 		fi
 		passed=$((passed + p))
 		failed=$((failed + f))
-		printf '%-6s %-32s %5d passed %4d failed  %4ds\n' \
-			"$(basename "$variant")" "$name" "$p" "$f" $(( $(date +%s) - start ))
-		grep '^FAIL ' "$log" | head -n 20
+		skipped=$((skipped + s))
+		printf '%-6s %-32s %5d passed %4d failed %3d skipped %4ds\n' \
+			"$(basename "$variant")" "$name" "$p" "$f" "$s" $(( $(date +%s) - start ))
+		grep -E '^(FAIL|SKIP) ' "$log" | head -n 20
 		[ "$f" -eq 0 ] || echo "  (full log: $log)"
 	done
 	first=0
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

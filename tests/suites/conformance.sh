@@ -6,14 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 build=${1:?usage: $0 BUILD_DIR}
-tests=../shared/conformance/tests
+. tests/conformance/shared.sh
+tests=$conformance_tests
 runner=$build/tests/conformance/xfo-conformance-runner
 plugin=$build/xfo-conformance-plugin
 
-if [ ! -d "$tests" ]; then
-	echo "FAIL conformance: $tests not found (shared/ must sit beside the repository)"
-	exit 1
-fi
+conformance_present conformance || exit 0
 for bin in "$runner" "$plugin"; do
 	if [ ! -x "$bin" ]; then
 		echo "FAIL conformance: $bin not built (make O=$build test-build)"
