@@ -4,8 +4,13 @@
 # also runs.
 #
 #   make            build everything that exists
-#   make test       build both variants and run every test
+#   make check      both variants, every suite that needs no Xen build and
+#                   no QEMU: the developer's loop, a few minutes
+#   make test       both variants, every suite, the lab's included
 #   make bench      run the benchmarks (see bench/)
+#
+# check, test and demo first install what they need (scripts/deps.sh:
+# quick when everything is there; DEPS=0 skips it).
 
 O       ?= build/rel
 SAN     ?= 0
@@ -28,7 +33,10 @@ CFLAGS   += $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
 endif
 
-.PHONY: all test test-build bench clean demo
+DEPS    ?= 1
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all check test test-build test-variants deps bench clean demo
 all:
 
 # Parts register their outputs in these:
@@ -46,11 +54,22 @@ all: $(BINS)
 
 test-build: $(BINS) $(TEST_BINS)
 
-# Both variants, then every suite in tests/suites/ against each.
-test:
-	$(MAKE) --no-print-directory O=build/rel SAN=0 test-build
-	$(MAKE) --no-print-directory O=build/asan SAN=1 test-build
-	tests/run-tests.sh build/rel build/asan
+deps:
+ifeq ($(DEPS),1)
+	scripts/deps.sh
+endif
+
+# Both variants, then the suites in tests/suites/ against each.
+test-variants: deps
+	$(MAKE) --no-print-directory -j$(JOBS) O=build/rel SAN=0 test-build
+	$(MAKE) --no-print-directory -j$(JOBS) O=build/asan SAN=1 test-build
+
+# The verifier's fuzzer gets 20 s here rather than the 60 s of `make test`.
+check: test-variants
+	FUZZ_TIME=$${FUZZ_TIME:-20} tests/run-tests.sh --tier check build/rel build/asan
+
+test: test-variants
+	tests/run-tests.sh --tier all build/rel build/asan
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,5 +80,6 @@ clean:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
-demo: all
+demo: deps
+	$(MAKE) --no-print-directory all
 	scripts/demo.sh $(O)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tier: lab
 # guest-e2e: xfo end to end in the QEMU lab (issue 4): a PV domU with
 # xfo_guest.ko, the handshake answered by `xfoctl domain connect`, faults
 # in /dev/xfo regions resolved by Xen under zero_fill and fault_around,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tier: lab
 # xen-e2e: the end-to-end test in the QEMU lab (docs/lab.md). Builds the
 # patched Xen (`make xen`) when build/xen/xen is missing or older than its
 # sources, packs tests/e2e/dom0.sh (dom0) and tests/e2e/domu.sh (a PV

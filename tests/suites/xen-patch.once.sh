@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tier: lab
 # The Xen patch (hypervisor-patch/, docs/hypervisor.md):
 #   - the series applies to the pristine Debian source and to the upstream
 #     orig tarball, and carries no copy of core/;
