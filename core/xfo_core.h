@@ -202,6 +202,30 @@ void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
 uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
 
 /* ------------------------------------------------------------------------
+ * Verdicts (core/verdict.c).
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Whether Xen may act on a program's verdict for the fault ctx describes
+ * (the context the program ran on, with the region Xen found for it):
+ * true, and *reason is XFO_BOUNCE_NR, when the fault goes on to the
+ * resolver; false when it bounces, for *reason (enum xfo_bounce_reason),
+ * the first of these that holds:
+ *   PROG_ERROR     not a verdict: bits 16-63 set or a reserved class
+ *   VERDICT        the program said BOUNCE
+ *   NOT_IN_REGION  region_id is XFO_REGION_NONE
+ *   CLASS_DENIED   region_classes lacks the verdict's class
+ *   PROT_DENIED    region_prot lacks READ, or WRITE for a write, or EXEC
+ *                  for an instruction fetch
+ *   PRESENT        PFEC present or rsvd: a protection fault
+ *   KERNEL_MODE    the guest kernel faulted (mode is not XFO_MODE_USER)
+ * The resolver's own checks, which need the guest's page tables and pool,
+ * follow in Xen only (docs/hypervisor.md).
+ */
+bool xfo_verdict_applies(const struct xfo_fault_ctx *ctx, uint64_t verdict,
+                         unsigned int *reason);
+
+/* ------------------------------------------------------------------------
  * Disassembler: Linux verifier-log syntax, e.g. "r2 = *(u32 *)(r1 +8)".
  * ------------------------------------------------------------------------ */
 
