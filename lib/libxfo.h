@@ -2,7 +2,7 @@
 /*
  * libxfo: the userspace library of xfo, used by xfoctl, xfod and the tests.
  * It opens policy objects, verifies them with the same core/ verifier Xen
- * runs, runs them in the userspace interpreter and assembles test programs.
+ * runs and runs them in the userspace interpreter.
  *
  * Naming follows libbpf: xfo_<object>__<verb>(). Functions that can fail
  * return 0 or a negative errno value and, where they take one, write a
@@ -92,20 +92,6 @@ size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
  * helpers) that xfo_runner__run() runs unchecked, for running it through
  * another build of the unchecked interpreter (bench/, the fuzzer). */
 const struct xfo_vm *xfo_runner__vm(const struct xfo_runner *runner);
-
-/* ------------------------------------------------------------------------
- * Assembler (lib/asm.c) for the uBPF syntax the conformance suite uses:
- *   mov %r0, 1 / add32 %r1, %r2 / ldxw %r0, [%r1+4] / stxdw [%r10-8], %r1
- *   lock fetch add [%r10-8], %r1 / jeq %r1, 5, label / ja +3
- *   call 1 / call local fn / call %r2 / lddw %r0, 0x1122334455667788 / exit
- * plus, for the project's own tests:
- *   lddw %r1, map:0     an LDDW with src_reg XFO_PSEUDO_MAP_IDX, imm 0
- *   raw 0x0000000000000095   one instruction as a 64-bit little-endian word
- * '#' starts a comment; "name:" defines a label.
- * On success *insns is malloc'd (free() it) and *cnt set.
- * ------------------------------------------------------------------------ */
-int xfo_asm(const char *text, struct ebpf_insn **insns, uint32_t *cnt,
-            char *err, size_t err_size);
 
 /* ------------------------------------------------------------------------
  * Xen (lib/xen.c): the xfo hypercall, HYPERVISOR_xfo_op, issued from dom0

@@ -12,6 +12,7 @@
 
 #include "libxfo.h"
 
+#include "../common/asm.h"
 #include "../common/check.h"
 
 /* Two maps: 0 with 4 entries of 16 bytes, 1 with 2 entries of 8 bytes. */

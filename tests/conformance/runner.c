@@ -2,7 +2,7 @@
 /*
  * xfo-conformance-runner: runs eBPF conformance tests (.data files, the
  * format of ../shared/conformance/README.md) against a plugin, the way the
- * suite's own runner does, with the project's assembler (lib/asm.c).
+ * suite's own runner does, with the project's assembler (tests/common/asm.c).
  *
  *   xfo-conformance-runner --plugin PATH [--expected-failures FILE]
  *                          [--options "OPTS"] FILE|DIR...
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 
 #define PLUGIN_TIMEOUT_MS	30000
 #define WHY_SIZE		1024

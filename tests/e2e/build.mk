@@ -15,7 +15,8 @@
 XFO_PROBE := $(O)/tests/e2e/xfo_probe
 XEN_TEST  := $(O)/tests/e2e/xen_test
 
-$(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(LIBXFO) $(CORE_LIB)
+$(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(TEST_COMMON_OBJS) $(LIBXFO) \
+	      $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 $(XEN_TEST): $(O)/tests/e2e/xen_test.o $(LIBXFO) $(CORE_LIB)

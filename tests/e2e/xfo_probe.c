@@ -38,6 +38,7 @@
 
 #include "libxfo.h"
 
+#include "../common/asm.h"
 #include "../common/check.h"
 
 #define LOG_SIZE	(64u << 10)

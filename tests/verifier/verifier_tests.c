@@ -3,7 +3,7 @@
  * Table-driven verifier tests, in the spirit of uBPF's tests/errors/ and
  * Linux's __failure __msg(). Each .data file holds one program:
  *
- *   -- asm      the program (lib/asm.c syntax)
+ *   -- asm      the program (tests/common/asm.h syntax)
  *   -- maps     optional, one map a line: NAME TYPE KEY VALUE ENTRIES
  *   -- error    the refusal message must contain this text; without an
  *               error section the program must be accepted
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 #include "../common/datafile.h"
 
 static int passed, failed;
