@@ -595,3 +595,166 @@ int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 			       "changing while dom0 answered", k->domid);
 	return ret;
 }
+
+/* ------------------------------------------------------------------------
+ * The whole of dom0's side: connect and disconnect.
+ * ------------------------------------------------------------------------ */
+
+static int conn_fail(struct xfo_guest_connection *c, int err,
+		     enum xfo_guest_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int conn_fail(struct xfo_guest_connection *c, int err,
+		     enum xfo_guest_outcome outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	c->outcome = outcome;
+	return err;
+}
+
+/* backend-state 6 with reason; what and reason make the message. */
+static int refuse(struct xfo_xs *xs, struct xfo_guest_connection *c, int err,
+		  const char *what, const char *reason)
+{
+	snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	c->answered = !xfo_guest__answer(xs, &c->keys, XFO_XB_CLOSED,
+					 c->reason);
+	return conn_fail(c, err, XFO_GUEST_REFUSED, "%s%s%s%s", what,
+			 c->reason, c->answered ? "" :
+			 "; the refusal was not written: ",
+			 c->answered ? "" : xfo_xs__errstr(xs));
+}
+
+/* After backend-state 4: the guest's own state, looked at for a moment. */
+static uint32_t guest_state_after(struct xfo_xs *xs, uint16_t domid,
+				  uint32_t state)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_MS * 1000000L };
+	struct xfo_guest_keys k;
+	unsigned int ms;
+
+	for (ms = 0; ms <= XFO_GUEST_CONNECTED_LOOK_MS; ms += POLL_MS) {
+		if (!xfo_guest__read(xs, domid, &k)) {
+			state = k.state;
+			if (state == XFO_XB_CONNECTED)
+				break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return state;
+}
+
+int xfo_guest__connect(struct xfo_xen *x, struct xfo_xs *xs, uint16_t domid,
+		       unsigned int timeout_ms, struct xfo_guest_connection *c)
+{
+	struct xfo_guest_keys *k = &c->keys;
+	struct xfo_op_guest_areas areas;
+	char waited[64] = "", reason[XFO_GUEST_ERR_LEN];
+	bool again;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->map_rc = 1;
+	c->outcome = XFO_GUEST_FAILED;
+	if (!x || !xs)
+		return conn_fail(c, -EINVAL, XFO_GUEST_FAILED,
+				 "no Xen or xenstore handle");
+	if (timeout_ms)
+		snprintf(waited, sizeof(waited), " (waited %u.%03u s)",
+			 timeout_ms / 1000, timeout_ms % 1000);
+
+	ret = xfo_guest__wait(xs, domid, timeout_ms, k);
+	/* Connected in the guest's and dom0's keys: Xen says whether its
+	 * areas are mapped (-EEXIST), as a guest can write both keys. */
+	again = ret == -EAGAIN && k->state == XFO_XB_CONNECTED &&
+		k->backend_state == XFO_XB_CONNECTED &&
+		XFO_INTERFACE_MAJOR(k->version) ==
+		XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION);
+	if (again)
+		ret = 0;
+	if (ret == -EINVAL || ret == -EPROTO) {
+		/* The guest's fault: it is told, and keeps working without
+		 * offload. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		return refuse(xs, c, ret, "refused domain's keys: ", reason);
+	}
+	if (ret == -EAGAIN)
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "domain %u is not "
+				 "ready for the handshake: %s%s", domid,
+				 xfo_xs__errstr(xs), waited);
+	if (ret)
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "%s%s",
+				 xfo_xs__errstr(xs),
+				 ret == -ENOENT || ret == -ESRCH ? waited : "");
+
+	memset(&areas, 0, sizeof(areas));
+	areas.region_table_frame = k->region_table_frame;
+	areas.pool_ring_frame = k->pool_ring_frame;
+	areas.completion_ring_frame = k->completion_ring_frame;
+	areas.evtchn = k->evtchn;
+	areas.version = k->version;
+	areas.domid = domid;
+	ret = xfo_xen__map_guest_areas(x, &areas);
+	c->map_rc = ret;
+	if (again && ret == -EEXIST) {
+		c->outcome = XFO_GUEST_ALREADY;
+		return 0;
+	}
+	if (again && ret)
+		/* The guest stays in state 4: a refusal would not reach it. */
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "domain %u says it "
+				 "is connected, but Xen does not have its "
+				 "areas and refuses them: %s", domid,
+				 xfo_xen__errstr(x));
+	if (ret) {
+		snprintf(reason, sizeof(reason), "%s", xfo_xen__errstr(x));
+		return refuse(xs, c, ret, "", reason);
+	}
+
+	ret = xfo_guest__answer(xs, k, XFO_XB_CONNECTED, NULL);
+	if (ret) {
+		/* Nobody to tell that the areas are in use: let them go. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		if (xfo_xen__unmap_guest_areas(x, domid))
+			return conn_fail(c, ret, XFO_GUEST_FAILED, "%s; and "
+					 "Xen keeps the areas mapped: %s",
+					 reason, xfo_xen__errstr(x));
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "%s; the areas "
+				 "were unmapped again", reason);
+	}
+	c->guest_state = guest_state_after(xs, domid, k->state);
+	c->outcome = XFO_GUEST_CONNECTED;
+	return 0;
+}
+
+int xfo_guest__disconnect(struct xfo_xen *x, struct xfo_xs *xs,
+			  uint16_t domid, bool *answered, char *warn,
+			  size_t warn_size)
+{
+	struct xfo_guest_keys k;
+	int ret;
+
+	*answered = false;
+	if (warn && warn_size)
+		warn[0] = '\0';
+	ret = xfo_xen__unmap_guest_areas(x, domid);
+	if (ret || !xs)
+		return ret;
+
+	/* Tell the guest, when dom0 had told it Connected. Xen let go of
+	 * the areas whatever happens here. */
+	ret = xfo_guest__read(xs, domid, &k);
+	if ((ret && ret != -EINVAL) || k.backend_state != XFO_XB_CONNECTED)
+		return 0;
+	if (xfo_guest__answer(xs, &k, XFO_XB_CLOSED,
+			      "dom0 disconnected the areas"))
+		xfo_set_err(warn, warn_size, "backend-state not written: %s",
+			    xfo_xs__errstr(xs));
+	else
+		*answered = true;
+	return 0;
+}

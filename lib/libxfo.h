@@ -275,4 +275,51 @@ int xfo_guest__wait(struct xfo_xs *xs, uint16_t domid, unsigned int timeout_ms,
 int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 		      unsigned int backend_state, const char *error);
 
+/*
+ * The whole of dom0's side for one guest, as `xfoctl domain connect` runs
+ * it: xfo_guest__wait() up to timeout_ms, XFOOP_map_guest_areas, and the
+ * answer. The outcome:
+ */
+enum xfo_guest_outcome {
+	XFO_GUEST_CONNECTED,	/* Xen has the areas; backend-state 4 */
+	XFO_GUEST_ALREADY,	/* guest and dom0 said 4 and Xen had the
+				 * areas: nothing done */
+	XFO_GUEST_REFUSED,	/* malformed keys, another major, or Xen
+				 * refused them: backend-state 6 */
+	XFO_GUEST_FAILED,	/* nothing answered: not ready, or xenstore
+				 * or Xen failed */
+};
+
+/* How long xfo_guest__connect() looks for the guest's move to 4. */
+#define XFO_GUEST_CONNECTED_LOOK_MS	3000
+
+struct xfo_guest_connection {
+	enum xfo_guest_outcome outcome;
+	struct xfo_guest_keys keys;	/* as last read */
+	int map_rc;			/* XFOOP_map_guest_areas; 1: not issued */
+	uint32_t guest_state;		/* CONNECTED: the guest's state once it
+					 * moved to 4, or after the look */
+	bool answered;			/* REFUSED: backend-state 6 written */
+	char reason[XFO_GUEST_ERR_LEN];	/* REFUSED: the backend-error */
+	char err[2 * XFO_GUEST_ERR_LEN];	/* REFUSED, FAILED: the message */
+};
+
+/*
+ * Returns 0 (CONNECTED, ALREADY) or a negative errno (REFUSED, FAILED;
+ * c->err says why). When backend-state 4 cannot be written the areas are
+ * unmapped again: no guest would know they are in use.
+ */
+int xfo_guest__connect(struct xfo_xen *x, struct xfo_xs *xs, uint16_t domid,
+		       unsigned int timeout_ms, struct xfo_guest_connection *c);
+/*
+ * XFOOP_unmap_guest_areas; then, when dom0 had answered 4, backend-state 6
+ * with "dom0 disconnected the areas" (*answered). Returns 0 once Xen let
+ * go of the areas, with warn (may be NULL) saying why the answer that was
+ * due is not written, "" otherwise; or Xen's error (xfo_xen__errstr()).
+ * xs may be NULL: nothing is written.
+ */
+int xfo_guest__disconnect(struct xfo_xen *x, struct xfo_xs *xs,
+			  uint16_t domid, bool *answered, char *warn,
+			  size_t warn_size);
+
 #endif /* LIBXFO_H */
