@@ -296,7 +296,7 @@ static int do_attach(int argc, char **argv)
 	struct xfo_object *obj = NULL;
 	struct xfo_xen *x = NULL;
 	struct domain_args a;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	uint32_t prog_id = 0, old_id = 0;
 	const char *name, *file;
 	char *log = NULL;
@@ -318,7 +318,7 @@ static int do_attach(int argc, char **argv)
 	if (!prog)
 		goto out;
 	name = xfo_program__name(prog);
-	xfo_program__core(prog, &core);
+	xfo_program__bytecode(prog, &core);
 
 	log = malloc(LOG_SIZE);
 	if (!log) {
@@ -327,8 +327,8 @@ static int do_attach(int argc, char **argv)
 	}
 	log[0] = '\0';
 	if (!a.no_local_verify) {
-		ret = xfo_prog__verify(&core, log, LOG_SIZE, XFO_LOG_ERRORS,
-				       NULL);
+		ret = xfo_bytecode__verify(&core, log, LOG_SIZE, XFO_LOG_ERRORS,
+					   NULL);
 		p_debug("verified '%s' locally: %d", name, ret);
 		if (ret) {
 			snprintf(msg, sizeof(msg), "the local verifier "

@@ -321,14 +321,14 @@ static int do_verify(int argc, char **argv)
 	}
 	for (i = 0; i < cnt; i++) {
 		struct xfo_verifier_stats st;
-		struct xfo_prog core;
+		struct xfo_bytecode core;
 		bool truncated;
 		int err;
 
 		memset(&st, 0, sizeof(st));
 		log[0] = '\0';
-		xfo_program__core(progs[i], &core);
-		err = xfo_prog__verify(&core, log, log_size, level, &st);
+		xfo_program__bytecode(progs[i], &core);
+		err = xfo_bytecode__verify(&core, log, log_size, level, &st);
 		if (err)
 			all_ok = false;
 		truncated = strlen(log) + 1 >= log_size;
@@ -401,11 +401,11 @@ static const char *map_type_name(uint32_t type)
 
 static void dump_prog(const struct xfo_program *prog)
 {
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	char text[256];
 	uint32_t pc = 0;
 
-	xfo_program__core(prog, &core);
+	xfo_program__bytecode(prog, &core);
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "name", xfo_program__name(prog));
@@ -696,7 +696,8 @@ static void print_trace(const struct xfo_runner *runner)
 		jsonw_end_array(json_wtr);
 }
 
-static void print_maps(struct xfo_runner *runner, const struct xfo_prog *core)
+static void print_maps(struct xfo_runner *runner,
+		       const struct xfo_bytecode *core)
 {
 	uint32_t i, key;
 
@@ -769,7 +770,7 @@ static int do_run(int argc, char **argv)
 	struct xfo_verifier_stats st;
 	struct xfo_vm_result res;
 	struct policy_args a;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	uint64_t verdict = 0, runs = 0, t0, t1;
 	char log[4096], err[256], vtext[128], nbuf[160];
 	const char *name, *note = NULL;
@@ -783,11 +784,12 @@ static int do_run(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? XFOCTL_OK : ret;
 	name = xfo_program__name(progs[0]);
-	xfo_program__core(progs[0], &core);
+	xfo_program__bytecode(progs[0], &core);
 
 	log[0] = '\0';
 	memset(&st, 0, sizeof(st));
-	vret = xfo_prog__verify(&core, log, sizeof(log), XFO_LOG_ERRORS, &st);
+	vret = xfo_bytecode__verify(&core, log, sizeof(log), XFO_LOG_ERRORS,
+				    &st);
 	p_debug("verified '%s': %d", name, vret);
 	if (vret && !a.unverified) {
 		if (json_output) {

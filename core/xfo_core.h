@@ -45,9 +45,12 @@ int xfo_snprintf(char *buf, size_t size, const char *fmt, ...)
     XFO_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------------
- * A program as the verifier and the disassembler see it.
+ * Bytecode: a program's instructions and the maps they name, as Xen loads
+ * it and the verifier and the disassembler see it (libxfo's struct
+ * xfo_program is a program of a policy object; Xen has its own record of
+ * a loaded program).
  * ------------------------------------------------------------------------ */
-struct xfo_prog {
+struct xfo_bytecode {
     const struct ebpf_insn *insns;
     uint32_t insn_cnt;
     const struct xfo_map_def *maps;   /* indexed by XFO_PSEUDO_MAP_IDX imm */
@@ -105,7 +108,7 @@ size_t xfo_verifier_workspace_size(uint32_t insn_cnt);
  * -E2BIG: too long or too many maps; -ENOSPC: workspace too small;
  * -EINVAL: any rule broken.
  */
-int xfo_verify(const struct xfo_prog *prog, void *workspace,
+int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
                size_t workspace_size, struct xfo_log *log,
                struct xfo_verifier_stats *stats);
 
@@ -234,7 +237,7 @@ bool xfo_verdict_applies(const struct xfo_fault_ctx *ctx, uint64_t verdict,
  * slots it takes (2 for LDDW, else 1), or 0 when pc is past the end.
  * Never fails on a bad instruction: it prints "invalid opcode 0x..".
  */
-unsigned int xfo_disasm_insn(const struct xfo_prog *prog, uint32_t pc,
+unsigned int xfo_disasm_insn(const struct xfo_bytecode *prog, uint32_t pc,
                              char *buf, size_t size);
 
 #endif /* XFO_CORE_H */

@@ -56,15 +56,17 @@ const char *xfo_program__name(const struct xfo_program *prog);
 const char *xfo_program__section(const struct xfo_program *prog);
 const struct ebpf_insn *xfo_program__insns(const struct xfo_program *prog);
 uint32_t xfo_program__insn_cnt(const struct xfo_program *prog);
-/* The program as core/ sees it: its instructions and its object's maps. */
-void xfo_program__core(const struct xfo_program *prog, struct xfo_prog *out);
+/* The program's bytecode (core/): its instructions and its object's maps. */
+void xfo_program__bytecode(const struct xfo_program *prog,
+                           struct xfo_bytecode *out);
 
 /* ------------------------------------------------------------------------
  * Verification (lib/verify.c): xfo_verify() with a workspace allocated
  * here. log may be NULL. Returns what xfo_verify() returns.
  * ------------------------------------------------------------------------ */
-int xfo_prog__verify(const struct xfo_prog *prog, char *log, size_t log_size,
-                     uint32_t log_level, struct xfo_verifier_stats *stats);
+int xfo_bytecode__verify(const struct xfo_bytecode *prog, char *log,
+                         size_t log_size, uint32_t log_level,
+                         struct xfo_verifier_stats *stats);
 
 /* ------------------------------------------------------------------------
  * Running in userspace (lib/runner.c): map storage, a trace buffer and the
@@ -72,8 +74,8 @@ int xfo_prog__verify(const struct xfo_prog *prog, char *log, size_t log_size,
  * ------------------------------------------------------------------------ */
 struct xfo_runner;
 
-int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runner,
-                    char *err, size_t err_size);
+int xfo_runner__new(const struct xfo_bytecode *prog,
+                    struct xfo_runner **runner, char *err, size_t err_size);
 void xfo_runner__free(struct xfo_runner *runner);
 /* checked: run with every memory access bounds-checked. */
 int xfo_runner__run(struct xfo_runner *runner,
@@ -121,7 +123,7 @@ int xfo_xen__version(struct xfo_xen *x, struct xfo_op_version *ver);
  * gets Xen's verifier log when Xen refuses the program (-EINVAL), always
  * NUL-terminated; "" otherwise.
  */
-int xfo_xen__load(struct xfo_xen *x, const struct xfo_prog *prog,
+int xfo_xen__load(struct xfo_xen *x, const struct xfo_bytecode *prog,
 		  const char *name, uint32_t *prog_id, char *log,
 		  size_t log_size);
 int xfo_xen__unload(struct xfo_xen *x, uint32_t prog_id);

@@ -636,7 +636,8 @@ uint32_t xfo_program__insn_cnt(const struct xfo_program *prog)
 	return prog ? prog->insn_cnt : 0;
 }
 
-void xfo_program__core(const struct xfo_program *prog, struct xfo_prog *out)
+void xfo_program__bytecode(const struct xfo_program *prog,
+			   struct xfo_bytecode *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!prog)

@@ -432,7 +432,7 @@ static const char *one_line(const char *s, char *buf, size_t size)
 static int check_disasm(const struct test *t, const struct ebpf_insn *insns,
 			uint32_t cnt, char *why)
 {
-	struct xfo_prog prog = { .insns = insns, .insn_cnt = cnt };
+	struct xfo_bytecode prog = { .insns = insns, .insn_cnt = cnt };
 	const char *p = text_str(&t->disasm);
 	uint32_t pc = 0, line = 0;
 	char buf[256], want[256];
