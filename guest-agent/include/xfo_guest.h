@@ -57,14 +57,15 @@ struct xfo_guest_stats {
 	uint64_t pool_ring_frame;
 	uint64_t completion_ring_frame;
 	/* Page accounting. allocated == freed + pool + taken + mapped +
-	 * orphaned at every moment the module's lock is not held. */
+	 * orphaned at every moment the module's lock is not held.
+	 */
 	uint64_t pages_allocated;   /* alloc_page() calls that succeeded */
 	uint64_t pages_freed;
 	uint64_t pages_pool;        /* in the pool ring */
 	uint64_t pages_taken;       /* taken by Xen, no completion yet */
 	uint64_t pages_mapped;      /* owned by open regions */
-	uint64_t pages_orphaned;    /* Xen installed them in a region that
-	                             * was gone: kept, never freed */
+	/* Xen installed them in a region that was gone: kept, never freed */
+	uint64_t pages_orphaned;
 	/* Events. */
 	uint64_t pages_offloaded;   /* completions: pages Xen installed */
 	uint64_t pages_returned;    /* completions of frames Xen gave back */

@@ -55,12 +55,13 @@ MODULE_PARM_DESC(handshake, "publish the pages in xenstore (default 1)");
 /* ------------------------------------------------------------------------
  * The region table. Xen reads seq, copies, reads seq again, and takes the
  * copy only when both reads are equal and even.
- * ------------------------------------------------------------------------ */
+ */
 static void xfo_table_begin(void)
 {
 	struct xfo_region_table *t = xfo.table;
 
 	WRITE_ONCE(t->seq, t->seq + 1);
+	/* The odd seq is seen before any entry changes. */
 	smp_wmb();
 }
 
@@ -68,6 +69,7 @@ static void xfo_table_end(void)
 {
 	struct xfo_region_table *t = xfo.table;
 
+	/* Every entry is written before seq is even again. */
 	smp_wmb();
 	WRITE_ONCE(t->seq, t->seq + 1);
 }
@@ -136,7 +138,7 @@ void xfo_table_update(struct xfo_kregion *r)
 
 /* ------------------------------------------------------------------------
  * The pool ring: we produce, Xen consumes.
- * ------------------------------------------------------------------------ */
+ */
 static u64 xfo_frame_of(struct page *page)
 {
 	return pfn_to_mfn(page_to_pfn(page));
@@ -145,17 +147,20 @@ static u64 xfo_frame_of(struct page *page)
 /* Frames in the ring: what Xen has not taken yet. xfo.lock held. */
 u32 xfo_pool_level(void)
 {
+	/* Pairs with Xen's barrier before it moves cons past what it took. */
 	u32 cons = smp_load_acquire(&xfo.pool->hdr.cons);
 	u32 level = xfo.pool_prod - cons;
 
 	/* A cons ahead of prod or more than a ring behind is not Xen's
-	 * doing; count nothing as in the ring rather than trust it. */
+	 * doing; count nothing as in the ring rather than trust it.
+	 */
 	return level <= XFO_RING_SIZE ? level : 0;
 }
 
 static void xfo_pool_refill(void)
 {
 	struct xfo_ring *ring = xfo.pool;
+	/* Pairs with Xen's barrier before it moves cons past what it took. */
 	u32 cons = smp_load_acquire(&ring->hdr.cons);
 	u32 prod = xfo.pool_prod;
 	u32 level = prod - cons;
@@ -200,7 +205,7 @@ static void xfo_pool_refill(void)
 
 /* ------------------------------------------------------------------------
  * The completion ring: Xen produces, we consume.
- * ------------------------------------------------------------------------ */
+ */
 static void xfo_complete(u64 e)
 {
 	unsigned long frame = e & XFO_COMPLETION_FRAME;
@@ -209,7 +214,8 @@ static void xfo_complete(u64 e)
 	struct page *page;
 
 	/* Only a frame we gave to the pool and that did not come back yet:
-	 * never the same page twice, never one that is not ours. */
+	 * never the same page twice, never one that is not ours.
+	 */
 	page = xa_erase(&xfo.inflight, frame);
 	if (!page) {
 		pr_warn_ratelimited("completion %#llx: frame %#lx is not one the pool gave out\n",
@@ -250,6 +256,7 @@ static void xfo_complete(u64 e)
 void xfo_drain_completions(void)
 {
 	struct xfo_ring *ring = xfo.comp;
+	/* Pairs with Xen's smp_wmb(): the entries before prod are seen. */
 	u32 prod = smp_load_acquire(&ring->hdr.prod);
 	u32 cons = xfo.comp_cons;
 
@@ -349,7 +356,7 @@ static int xfo_evtchn_init(void)
 
 /* ------------------------------------------------------------------------
  * The xenstore handshake.
- * ------------------------------------------------------------------------ */
+ */
 static int xfo_xs_state(u32 state)
 {
 	int err = xenbus_printf(XBT_NIL, xfo.xs_dir, "state", "%u", state);
@@ -418,7 +425,8 @@ static void xfo_backend_check(void)
 		return;
 	}
 	/* Before state 3 is ours, an answer is not for these keys yet:
-	 * xfo_xs_publish() looks again once it is. */
+	 * xfo_xs_publish() looks again once it is.
+	 */
 	if (xfo.state != XenbusStateInitialised)
 		return;
 	if (be == XenbusStateConnected) {
@@ -492,7 +500,8 @@ static void xfo_xs_publish(void)
 	}
 	xfo.watching = true;
 	/* State 3 and the look at an answer that came before it, in one
-	 * step against the watch. */
+	 * step against the watch.
+	 */
 	mutex_lock(&xfo.lock);
 	err = xfo_xs_state(XenbusStateInitialised);
 	if (!err) {
@@ -509,7 +518,7 @@ static void xfo_xs_publish(void)
 
 /* ------------------------------------------------------------------------
  * Setup and teardown.
- * ------------------------------------------------------------------------ */
+ */
 static void *xfo_shared_page(u64 *frame)
 {
 	void *p = (void *)get_zeroed_page(GFP_KERNEL);

@@ -6,7 +6,7 @@
 #
 #   tests/suites/cli.sh BUILD_DIR
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
 . tests/cli/lib.sh		# X, J, T
