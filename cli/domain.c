@@ -853,7 +853,7 @@ static int print_connection(uint16_t domid,
 			jsonw_bool_field(json_wtr, "connected", false);
 			jsonw_name(json_wtr, "backend_state");
 			if (c->answered)
-				jsonw_uint(json_wtr, XFO_XB_CLOSED);
+				jsonw_uint(json_wtr, XFO_XS_STATE_CLOSED);
 			else
 				jsonw_null(json_wtr);
 			jsonw_string_field(json_wtr, "backend_error",
@@ -875,7 +875,7 @@ static int print_connection(uint16_t domid,
 		jsonw_bool_field(json_wtr, "already_connected",
 				 c->outcome == XFO_GUEST_ALREADY);
 		json_keys(k);
-		jsonw_uint_field(json_wtr, "backend_state", XFO_XB_CONNECTED);
+		jsonw_uint_field(json_wtr, "backend_state", XFO_XS_STATE_CONNECTED);
 		jsonw_uint_field(json_wtr, "guest_state",
 				 c->outcome == XFO_GUEST_ALREADY ? k->state :
 				 c->guest_state);
@@ -883,9 +883,9 @@ static int print_connection(uint16_t domid,
 		return XFOCTL_OK;
 	}
 	if (c->outcome == XFO_GUEST_ALREADY) {
-		printf("domain %u is connected already (state 4, "
-		       "backend-state 4, Xen has its areas): nothing done\n",
-		       domid);
+		printf("domain %u is connected already (" XFO_XS_STATE " 4, "
+		       XFO_XS_BACKEND_STATE " 4, Xen has its areas): nothing "
+		       "done\n", domid);
 		return XFOCTL_OK;
 	}
 	printf("connected domain %u: region table frame %llu, pool ring "
@@ -896,7 +896,7 @@ static int print_connection(uint16_t domid,
 	       (unsigned long long)k->completion_ring_frame, k->evtchn,
 	       XFO_INTERFACE_MAJOR(k->version),
 	       XFO_INTERFACE_MINOR(k->version));
-	if (c->guest_state == XFO_XB_CONNECTED)
+	if (c->guest_state == XFO_XS_STATE_CONNECTED)
 		printf("the guest is in state 4 (Connected)\n");
 	else
 		printf("the guest is in state %u (%s), not yet 4 (Connected), "
@@ -980,7 +980,7 @@ static int do_disconnect(int argc, char **argv)
 		jsonw_bool_field(json_wtr, "unmapped", true);
 		if (answered) {
 			jsonw_uint_field(json_wtr, "backend_state",
-					 XFO_XB_CLOSED);
+					 XFO_XS_STATE_CLOSED);
 		} else {
 			jsonw_name(json_wtr, "backend_state");
 			jsonw_null(json_wtr);
@@ -990,7 +990,7 @@ static int do_disconnect(int argc, char **argv)
 		jsonw_end_object(json_wtr);
 	} else {
 		printf("Xen no longer uses domain %u's areas%s\n", a.domid,
-		       answered ? "; backend-state 6 written" : "");
+		       answered ? "; " XFO_XS_BACKEND_STATE " 6 written" : "");
 		if (warn[0])
 			p_info("warning: %s", warn);
 	}

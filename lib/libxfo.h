@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <xfo.h>
+#include <io/xfo.h>
 #include <xfo_core.h>
 
 /* ------------------------------------------------------------------------
@@ -180,18 +181,11 @@ const char *xfo_class_name(unsigned int cls);
 
 /* ------------------------------------------------------------------------
  * The guest handshake (lib/guest_handshake.c), dom0's side: the keys a
- * guest's module publishes in /local/domain/<domid>/XFO_XS_DIR (xfo.h,
+ * guest's module publishes in /local/domain/<domid>/XFO_XS_DIR (io/xfo.h,
  * docs/guest.md), read through libxenstore (link with -lxenstore) and
  * checked, and dom0's answer in backend-state. Every value is the
  * guest's, untrusted: exact syntax, ranges, no NUL bytes.
  * ------------------------------------------------------------------------ */
-#define XFO_XB_INITIALISING	1	/* XenbusState numbers */
-#define XFO_XB_INITWAIT		2
-#define XFO_XB_INITIALISED	3
-#define XFO_XB_CONNECTED	4
-#define XFO_XB_CLOSING		5
-#define XFO_XB_CLOSED		6
-
 /* x86-64 machine frames: 52-bit physical addresses. */
 #define XFO_GUEST_FRAME_MAX	((1ull << 40) - 1)
 /* The last port of the FIFO event channel ABI. */
@@ -269,8 +263,8 @@ int xfo_guest__read(struct xfo_xs *xs, uint16_t domid,
 int xfo_guest__wait(struct xfo_xs *xs, uint16_t domid, unsigned int timeout_ms,
 		    struct xfo_guest_keys *k);
 /*
- * dom0's answer: backend_state XFO_XB_CONNECTED (backend-error removed)
- * or XFO_XB_CLOSED with error in backend-error, written in one
+ * dom0's answer: backend_state XFO_XS_STATE_CONNECTED (backend-error removed)
+ * or XFO_XS_STATE_CLOSED with error in backend-error, written in one
  * transaction that first checks the guest's keys are still those k was
  * read from: -ESTALE when they are not or are gone (nothing written).
  */

@@ -18,6 +18,7 @@
 #include <xen/xenbus.h>
 
 #include "xfo.h"
+#include "io/xfo.h"
 #include "xfo_guest.h"
 
 /* Region ids fit the 16 bits a completion entry carries; 0xffff there is
