@@ -207,7 +207,7 @@ enum xfo_guest_key {
 
 struct xfo_guest_keys {
 	uint16_t domid;
-	uint32_t state;			/* XFO_XB_*, what the guest wrote */
+	uint32_t state;			/* XFO_XS_STATE_*, as the guest wrote */
 	uint32_t version;		/* the rest: valid from state 3 on */
 	uint64_t region_table_frame;
 	uint64_t pool_ring_frame;
