@@ -195,7 +195,7 @@ static void bench_policy(native_policy_fn *fn, const struct xfo_vm *vm,
 }
 
 /* Instructions verified per second: the fastest of ROUNDS rounds. */
-static double verify_rate(const struct xfo_prog *prog)
+static double verify_rate(const struct xfo_bytecode *prog)
 {
 	size_t ws_size = xfo_verifier_workspace_size(prog->insn_cnt);
 	void *ws = malloc(ws_size);
@@ -312,7 +312,7 @@ struct layout_timings {
 /* Opens bpf_dir/name.bpf.o and a runner for its program; 0 or -1. */
 static int open_policy(const char *bpf_dir, const char *name,
 		       struct xfo_object **obj, struct xfo_runner **runner,
-		       struct xfo_prog *prog)
+		       struct xfo_bytecode *prog)
 {
 	char path[4096], err[512];
 
@@ -321,7 +321,7 @@ static int open_policy(const char *bpf_dir, const char *name,
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	xfo_program__core(xfo_object__prog(*obj, 0), prog);
+	xfo_program__bytecode(xfo_object__prog(*obj, 0), prog);
 	if (xfo_runner__new(prog, runner, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		xfo_object__close(*obj);
@@ -342,7 +342,7 @@ static int time_policies(const char *bpf_dir, struct layout_timings *lt,
 	for (size_t i = 0; i < NR_POLICIES; i++) {
 		struct xfo_object *obj;
 		struct xfo_runner *runner;
-		struct xfo_prog prog;
+		struct xfo_bytecode prog;
 
 		lt->t[i].insns = -1;
 		if (only && strcmp(only, policies[i].name))
@@ -428,7 +428,7 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 	unsigned long long sum = 0;
 	struct xfo_object *obj;
 	struct xfo_runner *runner;
-	struct xfo_prog prog;
+	struct xfo_bytecode prog;
 	const struct xfo_vm *vm;
 	size_t i, s;
 
@@ -704,7 +704,7 @@ int main(int argc, char **argv)
 	out("\n## Verifier\n\n| program | insns | M insns/s |\n|---|---:|---:|\n");
 	for (uint32_t n = 1024; n <= 4096; n *= 4) {
 		struct ebpf_insn *insns = generate(n);
-		struct xfo_prog prog = { .insns = insns, .insn_cnt = n };
+		struct xfo_bytecode prog = { .insns = insns, .insn_cnt = n };
 		double rate = verify_rate(&prog);
 
 		out("| generated | %u | %.1f |\n", n, rate / 1e6);

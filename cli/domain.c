@@ -296,7 +296,7 @@ static int do_attach(int argc, char **argv)
 	struct xfo_object *obj = NULL;
 	struct xfo_xen *x = NULL;
 	struct domain_args a;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	uint32_t prog_id = 0, old_id = 0;
 	const char *name, *file;
 	char *log = NULL;
@@ -318,7 +318,7 @@ static int do_attach(int argc, char **argv)
 	if (!prog)
 		goto out;
 	name = xfo_program__name(prog);
-	xfo_program__core(prog, &core);
+	xfo_program__bytecode(prog, &core);
 
 	log = malloc(LOG_SIZE);
 	if (!log) {
@@ -327,8 +327,8 @@ static int do_attach(int argc, char **argv)
 	}
 	log[0] = '\0';
 	if (!a.no_local_verify) {
-		ret = xfo_prog__verify(&core, log, LOG_SIZE, XFO_LOG_ERRORS,
-				       NULL);
+		ret = xfo_bytecode__verify(&core, log, LOG_SIZE, XFO_LOG_ERRORS,
+					   NULL);
 		p_debug("verified '%s' locally: %d", name, ret);
 		if (ret) {
 			snprintf(msg, sizeof(msg), "the local verifier "
@@ -811,9 +811,6 @@ static const struct opt connect_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
-/* How long connect looks for the guest's move to Connected. */
-#define CONNECTED_LOOK_MS	3000
-
 static struct xfo_xs *xs_connect(int *code)
 {
 	struct xfo_xs *xs = NULL;
@@ -839,72 +836,83 @@ static void json_keys(const struct xfo_guest_keys *k)
 	jsonw_uint_field(json_wtr, "event_channel", k->evtchn);
 }
 
-/*
- * Refuses the guest: backend-error and backend-state 6, then the error
- * (status 1). what says what was refused, reason why; both end up in
- * the message, reason alone in backend-error.
- */
-static int refuse(struct xfo_xs *xs, const struct xfo_guest_keys *k,
-		  const char *what, const char *reason)
+/* The result of xfo_guest__connect(), as the status and the output. */
+static int print_connection(uint16_t domid,
+			    const struct xfo_guest_connection *c)
 {
-	char note[XFO_GUEST_ERR_LEN + 64] = "";
+	const struct xfo_guest_keys *k = &c->keys;
 	int ret;
 
-	ret = xfo_guest__answer(xs, k, XFO_XB_CLOSED, reason);
-	p_debug("backend-state 6 for domain %u (%s): %d", k->domid, reason,
-		ret);
-	if (ret)
-		snprintf(note, sizeof(note), "; the refusal was not written: "
-			 "%s", xfo_xs__errstr(xs));
+	switch (c->outcome) {
+	case XFO_GUEST_FAILED:
+		return p_err(XFOCTL_FAIL, "%s", c->err);
+	case XFO_GUEST_REFUSED:
+		if (json_output) {
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "domid", domid);
+			jsonw_bool_field(json_wtr, "connected", false);
+			jsonw_name(json_wtr, "backend_state");
+			if (c->answered)
+				jsonw_uint(json_wtr, XFO_XS_STATE_CLOSED);
+			else
+				jsonw_null(json_wtr);
+			jsonw_string_field(json_wtr, "backend_error",
+					   c->reason);
+		}
+		ret = p_err(XFOCTL_FAIL, "%s", c->err);
+		if (json_output)
+			jsonw_end_object(json_wtr);
+		return ret;
+	case XFO_GUEST_ALREADY:
+	case XFO_GUEST_CONNECTED:
+		break;
+	}
+
 	if (json_output) {
 		jsonw_start_object(json_wtr);
-		jsonw_uint_field(json_wtr, "domid", k->domid);
-		jsonw_bool_field(json_wtr, "connected", false);
-		if (ret) {
-			jsonw_name(json_wtr, "backend_state");
-			jsonw_null(json_wtr);
-		} else {
-			jsonw_uint_field(json_wtr, "backend_state",
-					 XFO_XB_CLOSED);
-		}
-		jsonw_string_field(json_wtr, "backend_error", reason);
-	}
-	ret = p_err(XFOCTL_FAIL, "%s%s%s", what, reason, note);
-	if (json_output)
+		jsonw_uint_field(json_wtr, "domid", domid);
+		jsonw_bool_field(json_wtr, "connected", true);
+		jsonw_bool_field(json_wtr, "already_connected",
+				 c->outcome == XFO_GUEST_ALREADY);
+		json_keys(k);
+		jsonw_uint_field(json_wtr, "backend_state", XFO_XS_STATE_CONNECTED);
+		jsonw_uint_field(json_wtr, "guest_state",
+				 c->outcome == XFO_GUEST_ALREADY ? k->state :
+				 c->guest_state);
 		jsonw_end_object(json_wtr);
-	return ret;
-}
-
-/* After backend-state 4: the guest's own state, looked at for a moment. */
-static uint32_t guest_state_after(struct xfo_xs *xs, uint16_t domid,
-				  uint32_t state)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000L };
-	struct xfo_guest_keys k;
-	unsigned int ms;
-
-	for (ms = 0; ms <= CONNECTED_LOOK_MS; ms += 100) {
-		if (!xfo_guest__read(xs, domid, &k)) {
-			state = k.state;
-			if (state == XFO_XB_CONNECTED)
-				break;
-		}
-		nanosleep(&ts, NULL);
+		return XFOCTL_OK;
 	}
-	return state;
+	if (c->outcome == XFO_GUEST_ALREADY) {
+		printf("domain %u is connected already (" XFO_XS_STATE " 4, "
+		       XFO_XS_BACKEND_STATE " 4, Xen has its areas): nothing "
+		       "done\n", domid);
+		return XFOCTL_OK;
+	}
+	printf("connected domain %u: region table frame %llu, pool ring "
+	       "frame %llu, completion ring frame %llu, event channel %u, "
+	       "interface %u.%u\n", domid,
+	       (unsigned long long)k->region_table_frame,
+	       (unsigned long long)k->pool_ring_frame,
+	       (unsigned long long)k->completion_ring_frame, k->evtchn,
+	       XFO_INTERFACE_MAJOR(k->version),
+	       XFO_INTERFACE_MINOR(k->version));
+	if (c->guest_state == XFO_XS_STATE_CONNECTED)
+		printf("the guest is in state 4 (Connected)\n");
+	else
+		printf("the guest is in state %u (%s), not yet 4 (Connected), "
+		       "after %u s\n", c->guest_state,
+		       xfo_guest__state_name(c->guest_state),
+		       XFO_GUEST_CONNECTED_LOOK_MS / 1000);
+	return XFOCTL_OK;
 }
 
 static int do_connect(int argc, char **argv)
 {
-	struct xfo_op_guest_areas areas;
-	struct xfo_guest_keys k;
+	struct xfo_guest_connection c;
 	struct xfo_xen *x = NULL;
 	struct xfo_xs *xs = NULL;
 	struct domain_args a;
 	uint64_t wait_ms = 0;
-	char reason[XFO_GUEST_ERR_LEN], waited[64] = "";
-	uint32_t gstate;
-	bool again;
 	int ret;
 
 	ret = parse_args(argc, argv, connect_opts, "connect", 1, &a);
@@ -914,10 +922,6 @@ static int do_connect(int argc, char **argv)
 		return p_usage(HELP_CMD, "--wait: '%s' is not a number of "
 			       "seconds in 0.001..%llu", a.wait,
 			       WATCH_MS_MAX / 1000);
-	if (wait_ms)
-		snprintf(waited, sizeof(waited), " (waited %llu.%03llu s)",
-			 (unsigned long long)wait_ms / 1000,
-			 (unsigned long long)wait_ms % 1000);
 
 	x = xen_connect(&ret);
 	if (!x)
@@ -926,124 +930,18 @@ static int do_connect(int argc, char **argv)
 	if (!xs)
 		goto out;
 
-	ret = xfo_guest__wait(xs, a.domid, (unsigned int)wait_ms, &k);
-	p_debug("domain %u's keys: %d, state %u, backend-state %d", a.domid,
-		ret, k.state, k.backend_state);
-	/* Connected in the guest's and dom0's keys: Xen says whether its
-	 * areas are mapped (-EEXIST), as a guest can write both keys. */
-	again = ret == -EAGAIN && k.state == XFO_XB_CONNECTED &&
-		k.backend_state == XFO_XB_CONNECTED &&
-		XFO_INTERFACE_MAJOR(k.version) ==
-		XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION);
-	if (again)
-		ret = 0;
-	if (ret == -EINVAL || ret == -EPROTO) {
-		/* The guest's fault: it is told, and keeps working without
-		 * offload. */
-		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
-		ret = refuse(xs, &k, "refused domain's keys: ", reason);
-		goto out;
-	}
-	if (ret == -EAGAIN) {
-		ret = p_err(XFOCTL_FAIL, "domain %u is not ready for the "
-			    "handshake: %s%s", a.domid, xfo_xs__errstr(xs),
-			    waited);
-		goto out;
-	}
-	if (ret) {
-		ret = p_err(XFOCTL_FAIL, "%s%s", xfo_xs__errstr(xs),
-			    ret == -ENOENT || ret == -ESRCH ? waited : "");
-		goto out;
-	}
-
-	memset(&areas, 0, sizeof(areas));
-	areas.region_table_frame = k.region_table_frame;
-	areas.pool_ring_frame = k.pool_ring_frame;
-	areas.completion_ring_frame = k.completion_ring_frame;
-	areas.evtchn = k.evtchn;
-	areas.version = k.version;
-	areas.domid = a.domid;
-	ret = xfo_xen__map_guest_areas(x, &areas);
-	p_debug("XFOOP_map_guest_areas domain %u (table %llu, pool %llu, "
-		"completions %llu, port %u, version 0x%08x): %d", a.domid,
-		(unsigned long long)k.region_table_frame,
-		(unsigned long long)k.pool_ring_frame,
-		(unsigned long long)k.completion_ring_frame, k.evtchn,
-		k.version, ret);
-	if (again && ret == -EEXIST) {
-		if (json_output) {
-			jsonw_start_object(json_wtr);
-			jsonw_uint_field(json_wtr, "domid", a.domid);
-			jsonw_bool_field(json_wtr, "connected", true);
-			jsonw_bool_field(json_wtr, "already_connected", true);
-			json_keys(&k);
-			jsonw_uint_field(json_wtr, "backend_state",
-					 XFO_XB_CONNECTED);
-			jsonw_uint_field(json_wtr, "guest_state", k.state);
-			jsonw_end_object(json_wtr);
-		} else {
-			printf("domain %u is connected already (state 4, "
-			       "backend-state 4, Xen has its areas): nothing "
-			       "done\n", a.domid);
-		}
-		ret = XFOCTL_OK;
-		goto out;
-	}
-	if (again && ret) {
-		/* The guest stays in state 4: a refusal would not reach it. */
-		ret = p_err(XFOCTL_FAIL, "domain %u says it is connected, but "
-			    "Xen does not have its areas and refuses them: %s",
-			    a.domid, xfo_xen__errstr(x));
-		goto out;
-	}
-	if (ret) {
-		snprintf(reason, sizeof(reason), "%s", xfo_xen__errstr(x));
-		ret = refuse(xs, &k, "", reason);
-		goto out;
-	}
-
-	ret = xfo_guest__answer(xs, &k, XFO_XB_CONNECTED, NULL);
-	p_debug("backend-state 4 for domain %u: %d", a.domid, ret);
-	if (ret) {
-		/* Nobody to tell that the areas are in use: let them go. */
-		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
-		if (xfo_xen__unmap_guest_areas(x, a.domid))
-			ret = p_err(XFOCTL_FAIL, "%s; and Xen keeps the areas "
-				    "mapped: %s", reason, xfo_xen__errstr(x));
-		else
-			ret = p_err(XFOCTL_FAIL, "%s; the areas were unmapped "
-				    "again", reason);
-		goto out;
-	}
-	gstate = guest_state_after(xs, a.domid, k.state);
-
-	if (json_output) {
-		jsonw_start_object(json_wtr);
-		jsonw_uint_field(json_wtr, "domid", a.domid);
-		jsonw_bool_field(json_wtr, "connected", true);
-		jsonw_bool_field(json_wtr, "already_connected", false);
-		json_keys(&k);
-		jsonw_uint_field(json_wtr, "backend_state", XFO_XB_CONNECTED);
-		jsonw_uint_field(json_wtr, "guest_state", gstate);
-		jsonw_end_object(json_wtr);
-	} else {
-		printf("connected domain %u: region table frame %llu, pool "
-		       "ring frame %llu, completion ring frame %llu, event "
-		       "channel %u, interface %u.%u\n", a.domid,
-		       (unsigned long long)k.region_table_frame,
-		       (unsigned long long)k.pool_ring_frame,
-		       (unsigned long long)k.completion_ring_frame, k.evtchn,
-		       XFO_INTERFACE_MAJOR(k.version),
-		       XFO_INTERFACE_MINOR(k.version));
-		if (gstate == XFO_XB_CONNECTED)
-			printf("the guest is in state 4 (Connected)\n");
-		else
-			printf("the guest is in state %u (%s), not yet 4 "
-			       "(Connected), after %u s\n", gstate,
-			       xfo_guest__state_name(gstate),
-			       CONNECTED_LOOK_MS / 1000);
-	}
-	ret = XFOCTL_OK;
+	ret = xfo_guest__connect(x, xs, a.domid, (unsigned int)wait_ms, &c);
+	p_debug("domain %u's keys: state %u, backend-state %d; outcome %d: "
+		"%d", a.domid, c.keys.state, c.keys.backend_state, c.outcome,
+		ret);
+	if (c.map_rc != 1)
+		p_debug("XFOOP_map_guest_areas domain %u (table %llu, pool "
+			"%llu, completions %llu, port %u, version 0x%08x): %d",
+			a.domid, (unsigned long long)c.keys.region_table_frame,
+			(unsigned long long)c.keys.pool_ring_frame,
+			(unsigned long long)c.keys.completion_ring_frame,
+			c.keys.evtchn, c.keys.version, c.map_rc);
+	ret = print_connection(a.domid, &c);
 out:
 	xfo_xs__close(xs);
 	xfo_xen__close(x);
@@ -1052,7 +950,6 @@ out:
 
 static int do_disconnect(int argc, char **argv)
 {
-	struct xfo_guest_keys k;
 	struct xfo_xs *xs = NULL;
 	struct domain_args a;
 	struct xfo_xen *x;
@@ -1066,28 +963,15 @@ static int do_disconnect(int argc, char **argv)
 	x = xen_connect(&ret);
 	if (!x)
 		return ret;
-	ret = xfo_xen__unmap_guest_areas(x, a.domid);
+	/* Without xenstore Xen still lets go; the guest is not told. */
+	if (xfo_xs__open(&xs, warn, sizeof(warn)))
+		xs = NULL;
+	ret = xfo_guest__disconnect(x, xs, a.domid, &answered,
+				    xs ? warn : NULL, sizeof(warn));
 	p_debug("XFOOP_unmap_guest_areas domain %u: %d", a.domid, ret);
 	if (ret) {
 		ret = p_err(XFOCTL_FAIL, "%s", xfo_xen__errstr(x));
 		goto out;
-	}
-
-	/* Tell the guest, when dom0 had told it Connected. Xen let go of
-	 * the areas whatever happens here. */
-	if (xfo_xs__open(&xs, warn, sizeof(warn))) {
-		xs = NULL;
-	} else {
-		ret = xfo_guest__read(xs, a.domid, &k);
-		if ((!ret || ret == -EINVAL) &&
-		    k.backend_state == XFO_XB_CONNECTED) {
-			if (xfo_guest__answer(xs, &k, XFO_XB_CLOSED,
-					      "dom0 disconnected the areas"))
-				snprintf(warn, sizeof(warn), "backend-state "
-					 "not written: %s", xfo_xs__errstr(xs));
-			else
-				answered = true;
-		}
 	}
 
 	if (json_output) {
@@ -1096,7 +980,7 @@ static int do_disconnect(int argc, char **argv)
 		jsonw_bool_field(json_wtr, "unmapped", true);
 		if (answered) {
 			jsonw_uint_field(json_wtr, "backend_state",
-					 XFO_XB_CLOSED);
+					 XFO_XS_STATE_CLOSED);
 		} else {
 			jsonw_name(json_wtr, "backend_state");
 			jsonw_null(json_wtr);
@@ -1106,7 +990,7 @@ static int do_disconnect(int argc, char **argv)
 		jsonw_end_object(json_wtr);
 	} else {
 		printf("Xen no longer uses domain %u's areas%s\n", a.domid,
-		       answered ? "; backend-state 6 written" : "");
+		       answered ? "; " XFO_XS_BACKEND_STATE " 6 written" : "");
 		if (warn[0])
 			p_info("warning: %s", warn);
 	}

@@ -2,6 +2,7 @@
 /*
  * xfoctl policy: verify, dump and run policy objects.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,14 +321,14 @@ static int do_verify(int argc, char **argv)
 	}
 	for (i = 0; i < cnt; i++) {
 		struct xfo_verifier_stats st;
-		struct xfo_prog core;
+		struct xfo_bytecode core;
 		bool truncated;
 		int err;
 
 		memset(&st, 0, sizeof(st));
 		log[0] = '\0';
-		xfo_program__core(progs[i], &core);
-		err = xfo_prog__verify(&core, log, log_size, level, &st);
+		xfo_program__bytecode(progs[i], &core);
+		err = xfo_bytecode__verify(&core, log, log_size, level, &st);
 		if (err)
 			all_ok = false;
 		truncated = strlen(log) + 1 >= log_size;
@@ -400,11 +401,11 @@ static const char *map_type_name(uint32_t type)
 
 static void dump_prog(const struct xfo_program *prog)
 {
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	char text[256];
 	uint32_t pc = 0;
 
-	xfo_program__core(prog, &core);
+	xfo_program__bytecode(prog, &core);
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "name", xfo_program__name(prog));
@@ -553,33 +554,73 @@ static void verdict_text(uint64_t v, char *buf, size_t size)
 		snprintf(buf, size, "%s", name);
 }
 
-/* What Xen makes of a valid verdict in this context, when it is not the
- * verdict itself (docs/abi.md); NULL when nothing is worth saying. */
+/* Why region ctx->region_id refuses the access: the PROT_DENIED rule of
+ * xfo_verdict_applies(), in words. */
+static const char *prot_denied_text(const struct xfo_fault_ctx *ctx)
+{
+	if (!(ctx->region_prot & XFO_PROT_READ))
+		return "is not readable";
+	if ((ctx->error_code & XFO_PFEC_WRITE) &&
+	    !(ctx->region_prot & XFO_PROT_WRITE))
+		return "does not allow writes";
+	return "does not allow instruction fetches";
+}
+
+/*
+ * What Xen makes of a valid verdict in this context when it is not the
+ * verdict itself: the bounce reason xfo_verdict_applies() gives, or the
+ * clamp of FAULT_AROUND's n; NULL when nothing is worth saying.
+ */
 static const char *verdict_note(uint64_t v, const struct xfo_fault_ctx *ctx,
 				char *buf, size_t size)
 {
-	uint32_t cls = XFO_VERDICT_CLASS(v);
-	const char *name = fault_ctx_class_name(cls);
+	const char *name = fault_ctx_class_name(XFO_VERDICT_CLASS(v));
+	char why[96], upper[32];
+	unsigned int reason, i;
 
-	if (!XFO_VERDICT_VALID(v) || cls == XFO_CLASS_BOUNCE)
+	if (xfo_verdict_applies(ctx, v, &reason)) {
+		if (XFO_VERDICT_CLASS(v) == XFO_CLASS_FAULT_AROUND &&
+		    XFO_VERDICT_ARG(v) > XFO_FAULT_AROUND_MAX) {
+			snprintf(buf, size, "n = %u is above "
+				 "XFO_FAULT_AROUND_MAX (%u)",
+				 XFO_VERDICT_ARG(v), XFO_FAULT_AROUND_MAX);
+			return buf;
+		}
 		return NULL;
-	if (ctx->region_id == XFO_REGION_NONE) {
-		snprintf(buf, size, "the fault is outside every region: Xen "
-			 "bounces it");
-		return buf;
 	}
-	if (!(ctx->region_classes & XFO_CLASS_BIT(cls))) {
-		snprintf(buf, size, "region %u does not allow %s: Xen bounces "
-			 "the fault (CLASS_DENIED)", ctx->region_id, name);
-		return buf;
+
+	switch (reason) {
+	case XFO_BOUNCE_PROG_ERROR:	/* the verdict's text says so */
+	case XFO_BOUNCE_VERDICT:
+		return NULL;
+	case XFO_BOUNCE_NOT_IN_REGION:
+		snprintf(why, sizeof(why), "the fault is outside every region");
+		break;
+	case XFO_BOUNCE_CLASS_DENIED:
+		snprintf(why, sizeof(why), "region %u does not allow %s",
+			 ctx->region_id, name);
+		break;
+	case XFO_BOUNCE_PROT_DENIED:
+		snprintf(why, sizeof(why), "region %u %s", ctx->region_id,
+			 prot_denied_text(ctx));
+		break;
+	case XFO_BOUNCE_PRESENT:
+		snprintf(why, sizeof(why), "a protection fault (present or "
+			 "rsvd in the error code), not a missing page");
+		break;
+	case XFO_BOUNCE_KERNEL_MODE:
+		snprintf(why, sizeof(why), "a fault of the guest kernel's");
+		break;
+	default:
+		snprintf(why, sizeof(why), "bounce reason %u", reason);
+		break;
 	}
-	if (cls == XFO_CLASS_FAULT_AROUND &&
-	    XFO_VERDICT_ARG(v) > XFO_FAULT_AROUND_MAX) {
-		snprintf(buf, size, "n = %u is above XFO_FAULT_AROUND_MAX (%u)",
-			 XFO_VERDICT_ARG(v), XFO_FAULT_AROUND_MAX);
-		return buf;
-	}
-	return NULL;
+	snprintf(upper, sizeof(upper), "%s",
+		 xfo_bounce_reason_name(reason) ?: "?");
+	for (i = 0; upper[i]; i++)
+		upper[i] = (char)toupper((unsigned char)upper[i]);
+	snprintf(buf, size, "%s: Xen bounces the fault (%s)", why, upper);
+	return buf;
 }
 
 static const char *vm_err_text(int err)
@@ -655,7 +696,8 @@ static void print_trace(const struct xfo_runner *runner)
 		jsonw_end_array(json_wtr);
 }
 
-static void print_maps(struct xfo_runner *runner, const struct xfo_prog *core)
+static void print_maps(struct xfo_runner *runner,
+		       const struct xfo_bytecode *core)
 {
 	uint32_t i, key;
 
@@ -728,10 +770,11 @@ static int do_run(int argc, char **argv)
 	struct xfo_verifier_stats st;
 	struct xfo_vm_result res;
 	struct policy_args a;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	uint64_t verdict = 0, runs = 0, t0, t1;
-	char log[4096], err[256], vtext[128], nbuf[128];
+	char log[4096], err[256], vtext[128], nbuf[160];
 	const char *name, *note = NULL;
+	unsigned int reason = XFO_BOUNCE_PROG_ERROR;
 	bool checked, valid;
 	uint32_t cnt = 0;
 	int ret, vret, rc = 0;
@@ -741,11 +784,12 @@ static int do_run(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? XFOCTL_OK : ret;
 	name = xfo_program__name(progs[0]);
-	xfo_program__core(progs[0], &core);
+	xfo_program__bytecode(progs[0], &core);
 
 	log[0] = '\0';
 	memset(&st, 0, sizeof(st));
-	vret = xfo_prog__verify(&core, log, sizeof(log), XFO_LOG_ERRORS, &st);
+	vret = xfo_bytecode__verify(&core, log, sizeof(log), XFO_LOG_ERRORS,
+				    &st);
 	p_debug("verified '%s': %d", name, vret);
 	if (vret && !a.unverified) {
 		if (json_output) {
@@ -802,8 +846,10 @@ static int do_run(int argc, char **argv)
 		snprintf(vtext, sizeof(vtext), "BOUNCE (program error)");
 	else
 		verdict_text(verdict, vtext, sizeof(vtext));
-	if (!rc)
+	if (!rc) {
+		xfo_verdict_applies(&a.ctx.ctx, verdict, &reason);
 		note = verdict_note(verdict, &a.ctx.ctx, nbuf, sizeof(nbuf));
+	}
 
 	if (json_output) {
 		unsigned int k;
@@ -835,6 +881,12 @@ static int do_run(int argc, char **argv)
 			     (unsigned long long)verdict);
 		if (note)
 			jsonw_string_field(json_wtr, "note", note);
+		/* Xen's bounce reason for this fault; null: it acts on it. */
+		jsonw_name(json_wtr, "bounce");
+		if (reason < XFO_BOUNCE_NR)
+			jsonw_string(json_wtr, xfo_bounce_reason_name(reason));
+		else
+			jsonw_null(json_wtr);
 		jsonw_end_object(json_wtr);
 		jsonw_uint_field(json_wtr, "insns", res.insns);
 		jsonw_uint_field(json_wtr, "ns_per_run", (t1 - t0) / runs);

@@ -242,7 +242,7 @@ static unsigned int disasm_atomic(const struct ebpf_insn *insn, char *buf,
     }
 }
 
-unsigned int xfo_disasm_insn(const struct xfo_prog *prog, uint32_t pc,
+unsigned int xfo_disasm_insn(const struct xfo_bytecode *prog, uint32_t pc,
                              char *buf, size_t size)
 {
     const struct ebpf_insn *insn, *next;

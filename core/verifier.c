@@ -53,7 +53,7 @@ struct vstate {
 #define NO_SLOT 0xffffu
 
 struct verifier {
-    const struct xfo_prog *prog;
+    const struct xfo_bytecode *prog;
     struct xfo_log *log;
     uint16_t *slot_of;                /* per insn: merge slot or NO_SLOT */
     struct vstate *slots;
@@ -259,7 +259,7 @@ static int check_jmp_structure(struct verifier *v, uint32_t pc,
                                const struct ebpf_insn *insn,
                                const uint8_t *tail)
 {
-    const struct xfo_prog *prog = v->prog;
+    const struct xfo_bytecode *prog = v->prog;
     bool is32 = EBPF_CLASS(insn->code) == EBPF_CLS_JMP32;
     bool x = EBPF_SRC(insn->code) == EBPF_SRC_X;
     uint8_t op = EBPF_OP(insn->code);
@@ -386,7 +386,7 @@ static int check_mem_structure(struct verifier *v, uint32_t pc,
 static int check_lddw_structure(struct verifier *v, uint32_t pc,
                                 const struct ebpf_insn *insn)
 {
-    const struct xfo_prog *prog = v->prog;
+    const struct xfo_bytecode *prog = v->prog;
     const struct ebpf_insn *next;
     int rc;
 
@@ -432,7 +432,7 @@ static int check_lddw_structure(struct verifier *v, uint32_t pc,
 
 static int check_structure(struct verifier *v, uint8_t *tail)
 {
-    const struct xfo_prog *prog = v->prog;
+    const struct xfo_bytecode *prog = v->prog;
     uint32_t pc;
     int rc;
 
@@ -1095,7 +1095,7 @@ static void propagate(struct verifier *v, uint32_t target)
 
 static int check_flow(struct verifier *v, const uint8_t *tail)
 {
-    const struct xfo_prog *prog = v->prog;
+    const struct xfo_bytecode *prog = v->prog;
     bool reachable = true;            /* cur holds a state for pc */
     char text[96];
     uint32_t pc;
@@ -1212,7 +1212,7 @@ size_t xfo_verifier_workspace_size(uint32_t insn_cnt)
 
 static int check_maps(struct verifier *v)
 {
-    const struct xfo_prog *prog = v->prog;
+    const struct xfo_bytecode *prog = v->prog;
     uint32_t i;
 
     if ( prog->map_cnt > XFO_MAX_MAPS )
@@ -1242,7 +1242,7 @@ static int check_maps(struct verifier *v)
     return 0;
 }
 
-int xfo_verify(const struct xfo_prog *prog, void *workspace,
+int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
                size_t workspace_size, struct xfo_log *log,
                struct xfo_verifier_stats *stats)
 {

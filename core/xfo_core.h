@@ -45,9 +45,12 @@ int xfo_snprintf(char *buf, size_t size, const char *fmt, ...)
     XFO_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------------
- * A program as the verifier and the disassembler see it.
+ * Bytecode: a program's instructions and the maps they name, as Xen loads
+ * it and the verifier and the disassembler see it (libxfo's struct
+ * xfo_program is a program of a policy object; Xen has its own record of
+ * a loaded program).
  * ------------------------------------------------------------------------ */
-struct xfo_prog {
+struct xfo_bytecode {
     const struct ebpf_insn *insns;
     uint32_t insn_cnt;
     const struct xfo_map_def *maps;   /* indexed by XFO_PSEUDO_MAP_IDX imm */
@@ -105,7 +108,7 @@ size_t xfo_verifier_workspace_size(uint32_t insn_cnt);
  * -E2BIG: too long or too many maps; -ENOSPC: workspace too small;
  * -EINVAL: any rule broken.
  */
-int xfo_verify(const struct xfo_prog *prog, void *workspace,
+int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
                size_t workspace_size, struct xfo_log *log,
                struct xfo_verifier_stats *stats);
 
@@ -202,6 +205,30 @@ void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
 uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
 
 /* ------------------------------------------------------------------------
+ * Verdicts (core/verdict.c).
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Whether Xen may act on a program's verdict for the fault ctx describes
+ * (the context the program ran on, with the region Xen found for it):
+ * true, and *reason is XFO_BOUNCE_NR, when the fault goes on to the
+ * resolver; false when it bounces, for *reason (enum xfo_bounce_reason),
+ * the first of these that holds:
+ *   PROG_ERROR     not a verdict: bits 16-63 set or a reserved class
+ *   VERDICT        the program said BOUNCE
+ *   NOT_IN_REGION  region_id is XFO_REGION_NONE
+ *   CLASS_DENIED   region_classes lacks the verdict's class
+ *   PROT_DENIED    region_prot lacks READ, or WRITE for a write, or EXEC
+ *                  for an instruction fetch
+ *   PRESENT        PFEC present or rsvd: a protection fault
+ *   KERNEL_MODE    the guest kernel faulted (mode is not XFO_MODE_USER)
+ * The resolver's own checks, which need the guest's page tables and pool,
+ * follow in Xen only (docs/hypervisor.md).
+ */
+bool xfo_verdict_applies(const struct xfo_fault_ctx *ctx, uint64_t verdict,
+                         unsigned int *reason);
+
+/* ------------------------------------------------------------------------
  * Disassembler: Linux verifier-log syntax, e.g. "r2 = *(u32 *)(r1 +8)".
  * ------------------------------------------------------------------------ */
 
@@ -210,7 +237,7 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
  * slots it takes (2 for LDDW, else 1), or 0 when pc is past the end.
  * Never fails on a bad instruction: it prints "invalid opcode 0x..".
  */
-unsigned int xfo_disasm_insn(const struct xfo_prog *prog, uint32_t pc,
+unsigned int xfo_disasm_insn(const struct xfo_bytecode *prog, uint32_t pc,
                              char *buf, size_t size);
 
 #endif /* XFO_CORE_H */

@@ -386,26 +386,9 @@ struct xfo_ring {
 #define XFO_COMPLETION_RETURNED     0xffffu
 
 /*
- * The handshake, in the guest's xenstore directory (like a xenbus device):
- *   XFO_XS_DIR/version               XFO_INTERFACE_VERSION, as 0x%08x
- *   XFO_XS_DIR/region-table-frame    frame of the region table page
- *   XFO_XS_DIR/pool-ring-frame       frame of the pool ring page
- *   XFO_XS_DIR/completion-ring-frame frame of the completion ring page
- *   XFO_XS_DIR/event-channel         port Xen notifies for refills
- * (frames and the port in decimal)
- *   XFO_XS_DIR/state                 the guest's XenbusState number
- *   XFO_XS_DIR/backend-state         dom0's answer: 4 (Connected) once Xen
- *                                    maps the areas, 6 (Closed) if refused
- *   XFO_XS_DIR/backend-error         why, when refused
- * The guest writes its keys in state 1 (Initialising), then 3
- * (Initialised); the control domain validates them and issues
- * XFOOP_map_guest_areas, then writes backend-state; the guest moves to 4
- * (Connected). To leave, the guest writes 5 (Closing), issues
- * XFOOP_unmap_guest_areas itself, and writes 6 (Closed) before it frees
- * the pages. A guest that gets no answer keeps working without offload.
+ * The guest publishes its areas' frames and its port in xenstore, in the
+ * handshake of io/xfo.h; the control domain hands them to Xen here.
  */
-#define XFO_XS_DIR "data/xfo"
-
 struct xfo_op_guest_areas {
     uint64_t region_table_frame;    /* IN */
     uint64_t pool_ring_frame;       /* IN */

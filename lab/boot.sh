@@ -88,7 +88,7 @@ debian)
 	[ -f "$LAB_OUT/xen-debian" ] || "$XFO_ROOT/lab/fetch-debs.sh" --quiet
 	xen_kind=debian; xen_file=$(xen_elf "$LAB_OUT/xen-debian") ;;
 *)
-	xen_kind=file; xen_file=$(xen_elf "$xen") ;;
+	xen_kind="file"; xen_file=$(xen_elf "$xen") ;;
 esac
 
 # KVM: only when the host really has hardware virtualisation. On these
@@ -96,7 +96,7 @@ esac
 # which Xen dies or hangs (docs/lab.md), so auto means TCG here. Where
 # the checks pass, a cached boot check decides (lab/kvm-check.sh).
 kvm_usable() {
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "no usable /dev/kvm"; return 1; }
+	{ [ -r /dev/kvm ] && [ -w /dev/kvm ]; } || { echo "no usable /dev/kvm"; return 1; }
 	[ ! -d /sys/module/kvm_pvm ] ||
 		{ echo "/dev/kvm is kvm_pvm (software virtualisation, no VMX/SVM underneath)"; return 1; }
 	grep -qwE 'vmx|svm' /proc/cpuinfo || { echo "the CPU has no vmx/svm flag"; return 1; }
@@ -119,7 +119,7 @@ esac
 # (docs/lab.md). AVX and friends need XSAVE, so they go too.
 TCG_CPU_DEFAULT=max,-xsave,-xsaveopt,-xsavec,-xsaves,-xgetbv1,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq
 if [ "$accel" = kvm ]; then
-	machine=(-machine q35,accel=kvm -cpu host)
+	machine=(-machine "q35,accel=kvm" -cpu host)
 else
 	machine=(-machine q35 -accel "tcg${LAB_TCG_OPTS:+,$LAB_TCG_OPTS}" -cpu "${LAB_CPU:-$TCG_CPU_DEFAULT}")
 fi
@@ -131,8 +131,8 @@ qemu=(qemu-system-x86_64 "${machine[@]}" -m 2048 -smp 2 -no-reboot
 
 mkdir -p "$LAB_LOGS"
 logf=$LAB_LOGS/$name.log
-log "booting Xen ($xen_kind: ${xen_file#$XFO_ROOT/}), dom0 $kver, initramfs ${initrd#$XFO_ROOT/}, accel $accel"
-log "serial log: ${logf#$XFO_ROOT/}"
+log "booting Xen ($xen_kind: ${xen_file#"$XFO_ROOT"/}), dom0 $kver, initramfs ${initrd#"$XFO_ROOT"/}, accel $accel"
+log "serial log: ${logf#"$XFO_ROOT"/}"
 
 if [ $interactive -eq 1 ]; then
 	echo "=== xfo lab: QEMU console. Ctrl-a x quits QEMU, Ctrl-a h lists the keys. ==="
@@ -163,7 +163,7 @@ stop_qemu() {
 fail() {
 	stop_qemu
 	echo "[$lab_name] FAILED: $name: $* (after $(( $(date +%s) - start ))s)" >&2
-	echo "[$lab_name] last lines of ${logf#$XFO_ROOT/}:" >&2
+	echo "[$lab_name] last lines of ${logf#"$XFO_ROOT"/}:" >&2
 	tr -d '\r' <"$logf" | tail -n 40 | sed 's/^/    | /' >&2
 	exit 1
 }
@@ -195,4 +195,4 @@ total=$(( $(date +%s) - start ))
 [ -n "$end_line" ] || fail "QEMU exited before dom0 printed its 'XFO-LAB-END rc=N' line"
 rc=${end_line##*rc=}
 log "$name: '$end_line' after ${end_at}s; QEMU gone after ${total}s"
-[ "$rc" -eq 0 ] || { echo "[$lab_name] $name: the payload exited $rc (log: ${logf#$XFO_ROOT/})" >&2; exit 1; }
+[ "$rc" -eq 0 ] || { echo "[$lab_name] $name: the payload exited $rc (log: ${logf#"$XFO_ROOT"/})" >&2; exit 1; }

@@ -1,5 +1,5 @@
 # lab/common.sh: sourced by the lab scripts. Paths, logging, failure.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
 # Every path is under the repository's build/lab, so `make clean` removes
 # the lab with the rest of the build.
 

@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
 done
 rm -f "$LAB_OUT/kvm-check.ok"
 if [ $force -eq 0 ]; then
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || die "no usable /dev/kvm: the lab uses TCG"
+	{ [ -r /dev/kvm ] && [ -w /dev/kvm ]; } || die "no usable /dev/kvm: the lab uses TCG"
 	[ ! -d /sys/module/kvm_pvm ] ||
 		die "/dev/kvm is kvm_pvm (no VMX/SVM underneath): Xen dies or hangs under it; the lab uses TCG"
 	grep -qwE 'vmx|svm' /proc/cpuinfo || die "the CPU has no vmx/svm flag: the lab uses TCG"

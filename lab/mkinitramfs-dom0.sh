@@ -91,5 +91,5 @@ if [ -n "$domu_payload" ]; then
 	cp "$work/domu-initrd.img" "$STAGE/xfo/domu/initrd.img"
 fi
 rootfs_pack "$out"
-log "dom0 initramfs ${out#$XFO_ROOT/}: $(du -k "$out" | cut -f1) KiB" \
-	"(kernel $kver${payload:+, payload ${payload#$XFO_ROOT/}}${domu_payload:+, domU payload ${domu_payload#$XFO_ROOT/}})"
+log "dom0 initramfs ${out#"$XFO_ROOT"/}: $(du -k "$out" | cut -f1) KiB" \
+	"(kernel $kver${payload:+, payload ${payload#"$XFO_ROOT"/}}${domu_payload:+, domU payload ${domu_payload#"$XFO_ROOT"/}})"

@@ -67,4 +67,4 @@ rootfs_lib libgcc_s.so.1
 install -m 0755 "$XFO_ROOT/lab/rootfs/init-domu" "$STAGE/init"
 [ -z "$payload" ] || cp -r "$payload"/. "$STAGE/xfo/"
 rootfs_pack "$out"
-log "domU initramfs ${out#$XFO_ROOT/}: $(du -k "$out" | cut -f1) KiB"
+log "domU initramfs ${out#"$XFO_ROOT"/}: $(du -k "$out" | cut -f1) KiB"

@@ -86,8 +86,10 @@ rootfs_bin() {
 # rootfs_lib NAME: a library from the fetched packages ldd does not list
 # (libgcc_s.so.1, which glibc dlopen()s for pthread_cancel).
 rootfs_lib() {
-	local name=$1 path
-	path=$(ls "$LAB_SYSROOT"/{usr/,}lib/x86_64-linux-gnu/"$name" 2>/dev/null | head -n 1 || true)
+	local name=$1 path="" p
+	for p in "$LAB_SYSROOT"/{,usr/}lib/x86_64-linux-gnu/"$name"; do
+		[ -e "$p" ] && { path=$p; break; }
+	done
 	[ -n "$path" ] || die "$name is not in the fetched packages"
 	cp -L "$path" "$STAGE/$ROOTFS_LIBDIR/$name"
 }
@@ -106,8 +108,8 @@ rootfs_modules() {
 		done="$done$m "
 		f=$(find "$mdir/kernel" \( -name "$m.ko" -o -name "${m//-/_}.ko" \) -print -quit)
 		[ -n "$f" ] || die "kernel module $m not found in $mdir"
-		mkdir -p "$STAGE/lib/modules/$kver/$(dirname "${f#$mdir/}")"
-		cp "$f" "$STAGE/lib/modules/$kver/${f#$mdir/}"
+		mkdir -p "$STAGE/lib/modules/$kver/$(dirname "${f#"$mdir"/}")"
+		cp "$f" "$STAGE/lib/modules/$kver/${f#"$mdir"/}"
 		deps=$(strings -a "$f" | sed -n 's/^depends=//p' | head -n 1)
 		for d in ${deps//,/ }; do todo+=("$d"); done
 	done

@@ -9,8 +9,10 @@ LIBXFO_LDLIBS := -lbpf -lelf -lz \
 		 $(shell pkg-config --libs xencall 2>/dev/null || echo -lxencall) \
 		 $(shell pkg-config --libs xenstore 2>/dev/null || echo -lxenstore)
 
+# Made anew each time, so that no object of a file that left lib/ stays.
 $(LIBXFO): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 BINS += $(LIBXFO)

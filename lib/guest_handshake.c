@@ -26,6 +26,9 @@
 #include "libxfo.h"
 #include "libxfo_internal.h"
 
+#define XFO_STR_(x)	#x
+#define XFO_STR(x)	XFO_STR_(x)
+
 #define TXN_TRIES	16
 #define POLL_MS		100
 
@@ -35,24 +38,24 @@ struct xfo_xs {
 };
 
 static const char *const key_names[XFO_GK_NR] = {
-	[XFO_GK_STATE] = "state",
-	[XFO_GK_VERSION] = "version",
-	[XFO_GK_TABLE] = "region-table-frame",
-	[XFO_GK_POOL] = "pool-ring-frame",
-	[XFO_GK_COMPLETION] = "completion-ring-frame",
-	[XFO_GK_EVTCHN] = "event-channel",
-	[XFO_GK_BACKEND_STATE] = "backend-state",
-	[XFO_GK_BACKEND_ERROR] = "backend-error",
+	[XFO_GK_STATE] = XFO_XS_STATE,
+	[XFO_GK_VERSION] = XFO_XS_VERSION,
+	[XFO_GK_TABLE] = XFO_XS_REGION_TABLE,
+	[XFO_GK_POOL] = XFO_XS_POOL_RING,
+	[XFO_GK_COMPLETION] = XFO_XS_COMPLETION_RING,
+	[XFO_GK_EVTCHN] = XFO_XS_EVTCHN,
+	[XFO_GK_BACKEND_STATE] = XFO_XS_BACKEND_STATE,
+	[XFO_GK_BACKEND_ERROR] = XFO_XS_BACKEND_ERROR,
 };
 
 static const char *const state_names[] = {
 	[0] = "Unknown",
-	[XFO_XB_INITIALISING] = "Initialising",
-	[XFO_XB_INITWAIT] = "InitWait",
-	[XFO_XB_INITIALISED] = "Initialised",
-	[XFO_XB_CONNECTED] = "Connected",
-	[XFO_XB_CLOSING] = "Closing",
-	[XFO_XB_CLOSED] = "Closed",
+	[XFO_XS_STATE_INITIALISING] = "Initialising",
+	[XFO_XS_STATE_INITWAIT] = "InitWait",
+	[XFO_XS_STATE_INITIALISED] = "Initialised",
+	[XFO_XS_STATE_CONNECTED] = "Connected",
+	[XFO_XS_STATE_CLOSING] = "Closing",
+	[XFO_XS_STATE_CLOSED] = "Closed",
 };
 
 const char *xfo_guest__key_name(unsigned int key)
@@ -173,23 +176,25 @@ int xfo_guest__parse(const char *const val[XFO_GK_NR], uint16_t domid,
 	/* dom0's own keys first: they are shown even when the guest's are
 	 * bad. A backend-state that is not a number counts as none. */
 	if (val[XFO_GK_BACKEND_STATE] &&
-	    !parse_dec(val[XFO_GK_BACKEND_STATE], 6, &n))
+	    !parse_dec(val[XFO_GK_BACKEND_STATE], XFO_XS_STATE_MAX, &n))
 		k->backend_state = (int)n;
 	if (val[XFO_GK_BACKEND_ERROR])
 		quote(val[XFO_GK_BACKEND_ERROR], k->backend_error,
 		      sizeof(k->backend_error));
 
 	if (!val[XFO_GK_STATE]) {
-		xfo_set_err(err, err_size, "%s/state is missing", XFO_XS_DIR);
+		xfo_set_err(err, err_size, "%s/%s is missing", XFO_XS_DIR,
+			    XFO_XS_STATE);
 		return -ENOENT;
 	}
 	if (parse_dec(val[XFO_GK_STATE], UINT32_MAX, &n) || !n ||
-	    n > XFO_XB_CLOSED)
+	    n > XFO_XS_STATE_MAX)
 		return bad_key(err, err_size, XFO_GK_STATE,
-			       val[XFO_GK_STATE], "not a XenbusState (1..6)");
+			       val[XFO_GK_STATE], "not a XenbusState (1.."
+			       XFO_STR(XFO_XS_STATE_MAX) ")");
 	k->state = (uint32_t)n;
 	/* Before Initialised the guest is still writing its keys. */
-	if (k->state < XFO_XB_INITIALISED)
+	if (k->state < XFO_XS_STATE_INITIALISED)
 		return 0;
 
 	for (i = XFO_GK_VERSION; i <= XFO_GK_EVTCHN; i++) {
@@ -239,7 +244,7 @@ int xfo_guest__check(const struct xfo_guest_keys *k, char *err,
 		     size_t err_size)
 {
 	xfo_set_err(err, err_size, "%s", "");
-	if (k->state != XFO_XB_INITIALISED) {
+	if (k->state != XFO_XS_STATE_INITIALISED) {
 		xfo_set_err(err, err_size, "domain %u's state is %u (%s), "
 			"not 3 (Initialised)", k->domid, k->state,
 			xfo_guest__state_name(k->state));
@@ -524,8 +529,8 @@ int xfo_guest__wait(struct xfo_xs *xs, uint16_t domid, unsigned int timeout_ms,
 			ret = xfo_guest__check(k, xs->err, sizeof(xs->err));
 			if (ret != -EAGAIN)
 				return ret;
-			if (k->state == XFO_XB_CONNECTED &&
-			    k->backend_state == XFO_XB_CONNECTED)
+			if (k->state == XFO_XS_STATE_CONNECTED &&
+			    k->backend_state == XFO_XS_STATE_CONNECTED)
 				return ret;
 		} else if (ret != -ENOENT && ret != -ESRCH) {
 			return ret;
@@ -545,8 +550,8 @@ int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 	unsigned int tries;
 	int ret = -EAGAIN, e;
 
-	if (!xs || !k || (backend_state != XFO_XB_CONNECTED &&
-			  backend_state != XFO_XB_CLOSED))
+	if (!xs || !k || (backend_state != XFO_XS_STATE_CONNECTED &&
+			  backend_state != XFO_XS_STATE_CLOSED))
 		return -EINVAL;
 	xs->err[0] = '\0';
 	snprintf(state, sizeof(state), "%u", backend_state);
@@ -566,17 +571,18 @@ int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 				      k->domid);
 		free_raw(val);
 		/* The error first: the guest reads it when it sees 6. */
-		dir_path(path, sizeof(path), k->domid, "backend-error");
+		dir_path(path, sizeof(path), k->domid, XFO_XS_BACKEND_ERROR);
 		errno = 0;
-		if (!ret && backend_state == XFO_XB_CLOSED &&
+		if (!ret && backend_state == XFO_XS_STATE_CLOSED &&
 		    !xs_write(xs->h, t, path, error ? error : "",
 			      (unsigned int)strlen(error ? error : "")))
 			ret = -EIO;
-		if (!ret && backend_state == XFO_XB_CONNECTED &&
+		if (!ret && backend_state == XFO_XS_STATE_CONNECTED &&
 		    !xs_rm(xs->h, t, path) && errno != ENOENT)
 			ret = -EIO;
 		if (!ret) {
-			dir_path(path, sizeof(path), k->domid, "backend-state");
+			dir_path(path, sizeof(path), k->domid,
+				 XFO_XS_BACKEND_STATE);
 			if (!xs_write(xs->h, t, path, state,
 				      (unsigned int)strlen(state)))
 				ret = -EIO;
@@ -594,4 +600,167 @@ int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 		return xs_fail(xs, -EBUSY, "the keys of domain %u kept "
 			       "changing while dom0 answered", k->domid);
 	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole of dom0's side: connect and disconnect.
+ * ------------------------------------------------------------------------ */
+
+static int conn_fail(struct xfo_guest_connection *c, int err,
+		     enum xfo_guest_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int conn_fail(struct xfo_guest_connection *c, int err,
+		     enum xfo_guest_outcome outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	c->outcome = outcome;
+	return err;
+}
+
+/* backend-state 6 with reason; what and reason make the message. */
+static int refuse(struct xfo_xs *xs, struct xfo_guest_connection *c, int err,
+		  const char *what, const char *reason)
+{
+	snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	c->answered = !xfo_guest__answer(xs, &c->keys, XFO_XS_STATE_CLOSED,
+					 c->reason);
+	return conn_fail(c, err, XFO_GUEST_REFUSED, "%s%s%s%s", what,
+			 c->reason, c->answered ? "" :
+			 "; the refusal was not written: ",
+			 c->answered ? "" : xfo_xs__errstr(xs));
+}
+
+/* After backend-state 4: the guest's own state, looked at for a moment. */
+static uint32_t guest_state_after(struct xfo_xs *xs, uint16_t domid,
+				  uint32_t state)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_MS * 1000000L };
+	struct xfo_guest_keys k;
+	unsigned int ms;
+
+	for (ms = 0; ms <= XFO_GUEST_CONNECTED_LOOK_MS; ms += POLL_MS) {
+		if (!xfo_guest__read(xs, domid, &k)) {
+			state = k.state;
+			if (state == XFO_XS_STATE_CONNECTED)
+				break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return state;
+}
+
+int xfo_guest__connect(struct xfo_xen *x, struct xfo_xs *xs, uint16_t domid,
+		       unsigned int timeout_ms, struct xfo_guest_connection *c)
+{
+	struct xfo_guest_keys *k = &c->keys;
+	struct xfo_op_guest_areas areas;
+	char waited[64] = "", reason[XFO_GUEST_ERR_LEN];
+	bool again;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->map_rc = 1;
+	c->outcome = XFO_GUEST_FAILED;
+	if (!x || !xs)
+		return conn_fail(c, -EINVAL, XFO_GUEST_FAILED,
+				 "no Xen or xenstore handle");
+	if (timeout_ms)
+		snprintf(waited, sizeof(waited), " (waited %u.%03u s)",
+			 timeout_ms / 1000, timeout_ms % 1000);
+
+	ret = xfo_guest__wait(xs, domid, timeout_ms, k);
+	/* Connected in the guest's and dom0's keys: Xen says whether its
+	 * areas are mapped (-EEXIST), as a guest can write both keys. */
+	again = ret == -EAGAIN && k->state == XFO_XS_STATE_CONNECTED &&
+		k->backend_state == XFO_XS_STATE_CONNECTED &&
+		XFO_INTERFACE_MAJOR(k->version) ==
+		XFO_INTERFACE_MAJOR(XFO_INTERFACE_VERSION);
+	if (again)
+		ret = 0;
+	if (ret == -EINVAL || ret == -EPROTO) {
+		/* The guest's fault: it is told, and keeps working without
+		 * offload. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		return refuse(xs, c, ret, "refused domain's keys: ", reason);
+	}
+	if (ret == -EAGAIN)
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "domain %u is not "
+				 "ready for the handshake: %s%s", domid,
+				 xfo_xs__errstr(xs), waited);
+	if (ret)
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "%s%s",
+				 xfo_xs__errstr(xs),
+				 ret == -ENOENT || ret == -ESRCH ? waited : "");
+
+	memset(&areas, 0, sizeof(areas));
+	areas.region_table_frame = k->region_table_frame;
+	areas.pool_ring_frame = k->pool_ring_frame;
+	areas.completion_ring_frame = k->completion_ring_frame;
+	areas.evtchn = k->evtchn;
+	areas.version = k->version;
+	areas.domid = domid;
+	ret = xfo_xen__map_guest_areas(x, &areas);
+	c->map_rc = ret;
+	if (again && ret == -EEXIST) {
+		c->outcome = XFO_GUEST_ALREADY;
+		return 0;
+	}
+	if (again && ret)
+		/* The guest stays in state 4: a refusal would not reach it. */
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "domain %u says it "
+				 "is connected, but Xen does not have its "
+				 "areas and refuses them: %s", domid,
+				 xfo_xen__errstr(x));
+	if (ret) {
+		snprintf(reason, sizeof(reason), "%s", xfo_xen__errstr(x));
+		return refuse(xs, c, ret, "", reason);
+	}
+
+	ret = xfo_guest__answer(xs, k, XFO_XS_STATE_CONNECTED, NULL);
+	if (ret) {
+		/* Nobody to tell that the areas are in use: let them go. */
+		snprintf(reason, sizeof(reason), "%s", xfo_xs__errstr(xs));
+		if (xfo_xen__unmap_guest_areas(x, domid))
+			return conn_fail(c, ret, XFO_GUEST_FAILED, "%s; and "
+					 "Xen keeps the areas mapped: %s",
+					 reason, xfo_xen__errstr(x));
+		return conn_fail(c, ret, XFO_GUEST_FAILED, "%s; the areas "
+				 "were unmapped again", reason);
+	}
+	c->guest_state = guest_state_after(xs, domid, k->state);
+	c->outcome = XFO_GUEST_CONNECTED;
+	return 0;
+}
+
+int xfo_guest__disconnect(struct xfo_xen *x, struct xfo_xs *xs,
+			  uint16_t domid, bool *answered, char *warn,
+			  size_t warn_size)
+{
+	struct xfo_guest_keys k;
+	int ret;
+
+	*answered = false;
+	if (warn && warn_size)
+		warn[0] = '\0';
+	ret = xfo_xen__unmap_guest_areas(x, domid);
+	if (ret || !xs)
+		return ret;
+
+	/* Tell the guest, when dom0 had told it Connected. Xen let go of
+	 * the areas whatever happens here. */
+	ret = xfo_guest__read(xs, domid, &k);
+	if ((ret && ret != -EINVAL) || k.backend_state != XFO_XS_STATE_CONNECTED)
+		return 0;
+	if (xfo_guest__answer(xs, &k, XFO_XS_STATE_CLOSED,
+			      "dom0 disconnected the areas"))
+		xfo_set_err(warn, warn_size, "%s not written: %s",
+			    XFO_XS_BACKEND_STATE, xfo_xs__errstr(xs));
+	else
+		*answered = true;
+	return 0;
 }

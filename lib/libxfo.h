@@ -2,7 +2,7 @@
 /*
  * libxfo: the userspace library of xfo, used by xfoctl, xfod and the tests.
  * It opens policy objects, verifies them with the same core/ verifier Xen
- * runs, runs them in the userspace interpreter and assembles test programs.
+ * runs and runs them in the userspace interpreter.
  *
  * Naming follows libbpf: xfo_<object>__<verb>(). Functions that can fail
  * return 0 or a negative errno value and, where they take one, write a
@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <xfo.h>
+#include <io/xfo.h>
 #include <xfo_core.h>
 
 /* ------------------------------------------------------------------------
@@ -56,15 +57,17 @@ const char *xfo_program__name(const struct xfo_program *prog);
 const char *xfo_program__section(const struct xfo_program *prog);
 const struct ebpf_insn *xfo_program__insns(const struct xfo_program *prog);
 uint32_t xfo_program__insn_cnt(const struct xfo_program *prog);
-/* The program as core/ sees it: its instructions and its object's maps. */
-void xfo_program__core(const struct xfo_program *prog, struct xfo_prog *out);
+/* The program's bytecode (core/): its instructions and its object's maps. */
+void xfo_program__bytecode(const struct xfo_program *prog,
+                           struct xfo_bytecode *out);
 
 /* ------------------------------------------------------------------------
  * Verification (lib/verify.c): xfo_verify() with a workspace allocated
  * here. log may be NULL. Returns what xfo_verify() returns.
  * ------------------------------------------------------------------------ */
-int xfo_prog__verify(const struct xfo_prog *prog, char *log, size_t log_size,
-                     uint32_t log_level, struct xfo_verifier_stats *stats);
+int xfo_bytecode__verify(const struct xfo_bytecode *prog, char *log,
+                         size_t log_size, uint32_t log_level,
+                         struct xfo_verifier_stats *stats);
 
 /* ------------------------------------------------------------------------
  * Running in userspace (lib/runner.c): map storage, a trace buffer and the
@@ -72,8 +75,8 @@ int xfo_prog__verify(const struct xfo_prog *prog, char *log, size_t log_size,
  * ------------------------------------------------------------------------ */
 struct xfo_runner;
 
-int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runner,
-                    char *err, size_t err_size);
+int xfo_runner__new(const struct xfo_bytecode *prog,
+                    struct xfo_runner **runner, char *err, size_t err_size);
 void xfo_runner__free(struct xfo_runner *runner);
 /* checked: run with every memory access bounds-checked. */
 int xfo_runner__run(struct xfo_runner *runner,
@@ -92,20 +95,6 @@ size_t xfo_runner__trace(const struct xfo_runner *runner, const void **buf);
  * helpers) that xfo_runner__run() runs unchecked, for running it through
  * another build of the unchecked interpreter (bench/, the fuzzer). */
 const struct xfo_vm *xfo_runner__vm(const struct xfo_runner *runner);
-
-/* ------------------------------------------------------------------------
- * Assembler (lib/asm.c) for the uBPF syntax the conformance suite uses:
- *   mov %r0, 1 / add32 %r1, %r2 / ldxw %r0, [%r1+4] / stxdw [%r10-8], %r1
- *   lock fetch add [%r10-8], %r1 / jeq %r1, 5, label / ja +3
- *   call 1 / call local fn / call %r2 / lddw %r0, 0x1122334455667788 / exit
- * plus, for the project's own tests:
- *   lddw %r1, map:0     an LDDW with src_reg XFO_PSEUDO_MAP_IDX, imm 0
- *   raw 0x0000000000000095   one instruction as a 64-bit little-endian word
- * '#' starts a comment; "name:" defines a label.
- * On success *insns is malloc'd (free() it) and *cnt set.
- * ------------------------------------------------------------------------ */
-int xfo_asm(const char *text, struct ebpf_insn **insns, uint32_t *cnt,
-            char *err, size_t err_size);
 
 /* ------------------------------------------------------------------------
  * Xen (lib/xen.c): the xfo hypercall, HYPERVISOR_xfo_op, issued from dom0
@@ -135,7 +124,7 @@ int xfo_xen__version(struct xfo_xen *x, struct xfo_op_version *ver);
  * gets Xen's verifier log when Xen refuses the program (-EINVAL), always
  * NUL-terminated; "" otherwise.
  */
-int xfo_xen__load(struct xfo_xen *x, const struct xfo_prog *prog,
+int xfo_xen__load(struct xfo_xen *x, const struct xfo_bytecode *prog,
 		  const char *name, uint32_t *prog_id, char *log,
 		  size_t log_size);
 int xfo_xen__unload(struct xfo_xen *x, uint32_t prog_id);
@@ -192,18 +181,11 @@ const char *xfo_class_name(unsigned int cls);
 
 /* ------------------------------------------------------------------------
  * The guest handshake (lib/guest_handshake.c), dom0's side: the keys a
- * guest's module publishes in /local/domain/<domid>/XFO_XS_DIR (xfo.h,
+ * guest's module publishes in /local/domain/<domid>/XFO_XS_DIR (io/xfo.h,
  * docs/guest.md), read through libxenstore (link with -lxenstore) and
  * checked, and dom0's answer in backend-state. Every value is the
  * guest's, untrusted: exact syntax, ranges, no NUL bytes.
  * ------------------------------------------------------------------------ */
-#define XFO_XB_INITIALISING	1	/* XenbusState numbers */
-#define XFO_XB_INITWAIT		2
-#define XFO_XB_INITIALISED	3
-#define XFO_XB_CONNECTED	4
-#define XFO_XB_CLOSING		5
-#define XFO_XB_CLOSED		6
-
 /* x86-64 machine frames: 52-bit physical addresses. */
 #define XFO_GUEST_FRAME_MAX	((1ull << 40) - 1)
 /* The last port of the FIFO event channel ABI. */
@@ -225,7 +207,7 @@ enum xfo_guest_key {
 
 struct xfo_guest_keys {
 	uint16_t domid;
-	uint32_t state;			/* XFO_XB_*, what the guest wrote */
+	uint32_t state;			/* XFO_XS_STATE_*, as the guest wrote */
 	uint32_t version;		/* the rest: valid from state 3 on */
 	uint64_t region_table_frame;
 	uint64_t pool_ring_frame;
@@ -281,12 +263,59 @@ int xfo_guest__read(struct xfo_xs *xs, uint16_t domid,
 int xfo_guest__wait(struct xfo_xs *xs, uint16_t domid, unsigned int timeout_ms,
 		    struct xfo_guest_keys *k);
 /*
- * dom0's answer: backend_state XFO_XB_CONNECTED (backend-error removed)
- * or XFO_XB_CLOSED with error in backend-error, written in one
+ * dom0's answer: backend_state XFO_XS_STATE_CONNECTED (backend-error removed)
+ * or XFO_XS_STATE_CLOSED with error in backend-error, written in one
  * transaction that first checks the guest's keys are still those k was
  * read from: -ESTALE when they are not or are gone (nothing written).
  */
 int xfo_guest__answer(struct xfo_xs *xs, const struct xfo_guest_keys *k,
 		      unsigned int backend_state, const char *error);
+
+/*
+ * The whole of dom0's side for one guest, as `xfoctl domain connect` runs
+ * it: xfo_guest__wait() up to timeout_ms, XFOOP_map_guest_areas, and the
+ * answer. The outcome:
+ */
+enum xfo_guest_outcome {
+	XFO_GUEST_CONNECTED,	/* Xen has the areas; backend-state 4 */
+	XFO_GUEST_ALREADY,	/* guest and dom0 said 4 and Xen had the
+				 * areas: nothing done */
+	XFO_GUEST_REFUSED,	/* malformed keys, another major, or Xen
+				 * refused them: backend-state 6 */
+	XFO_GUEST_FAILED,	/* nothing answered: not ready, or xenstore
+				 * or Xen failed */
+};
+
+/* How long xfo_guest__connect() looks for the guest's move to 4. */
+#define XFO_GUEST_CONNECTED_LOOK_MS	3000
+
+struct xfo_guest_connection {
+	enum xfo_guest_outcome outcome;
+	struct xfo_guest_keys keys;	/* as last read */
+	int map_rc;			/* XFOOP_map_guest_areas; 1: not issued */
+	uint32_t guest_state;		/* CONNECTED: the guest's state once it
+					 * moved to 4, or after the look */
+	bool answered;			/* REFUSED: backend-state 6 written */
+	char reason[XFO_GUEST_ERR_LEN];	/* REFUSED: the backend-error */
+	char err[2 * XFO_GUEST_ERR_LEN];	/* REFUSED, FAILED: the message */
+};
+
+/*
+ * Returns 0 (CONNECTED, ALREADY) or a negative errno (REFUSED, FAILED;
+ * c->err says why). When backend-state 4 cannot be written the areas are
+ * unmapped again: no guest would know they are in use.
+ */
+int xfo_guest__connect(struct xfo_xen *x, struct xfo_xs *xs, uint16_t domid,
+		       unsigned int timeout_ms, struct xfo_guest_connection *c);
+/*
+ * XFOOP_unmap_guest_areas; then, when dom0 had answered 4, backend-state 6
+ * with "dom0 disconnected the areas" (*answered). Returns 0 once Xen let
+ * go of the areas, with warn (may be NULL) saying why the answer that was
+ * due is not written, "" otherwise; or Xen's error (xfo_xen__errstr()).
+ * xs may be NULL: nothing is written.
+ */
+int xfo_guest__disconnect(struct xfo_xen *x, struct xfo_xs *xs,
+			  uint16_t domid, bool *answered, char *warn,
+			  size_t warn_size);
 
 #endif /* LIBXFO_H */

@@ -81,8 +81,8 @@ static int check_map_def(const struct xfo_map_def *def, uint32_t idx,
 	return 0;
 }
 
-int xfo_runner__new(const struct xfo_prog *prog, struct xfo_runner **runnerp,
-		    char *err, size_t err_size)
+int xfo_runner__new(const struct xfo_bytecode *prog,
+		    struct xfo_runner **runnerp, char *err, size_t err_size)
 {
 	struct xfo_runner *r;
 	size_t insns_size;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * xfo_prog__verify(): the core verifier, the one Xen runs, with its
+ * xfo_bytecode__verify(): the core verifier, the one Xen runs, with its
  * workspace allocated here and its log in the caller's buffer.
  */
 #include <errno.h>
@@ -9,8 +9,9 @@
 
 #include "libxfo.h"
 
-int xfo_prog__verify(const struct xfo_prog *prog, char *log, size_t log_size,
-		     uint32_t log_level, struct xfo_verifier_stats *stats)
+int xfo_bytecode__verify(const struct xfo_bytecode *prog, char *log,
+			 size_t log_size, uint32_t log_level,
+			 struct xfo_verifier_stats *stats)
 {
 	struct xfo_log xlog;
 	size_t ws_size;

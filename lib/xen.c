@@ -558,7 +558,7 @@ int xfo_xen__version(struct xfo_xen *x, struct xfo_op_version *ver)
 	return 0;
 }
 
-int xfo_xen__load(struct xfo_xen *x, const struct xfo_prog *prog,
+int xfo_xen__load(struct xfo_xen *x, const struct xfo_bytecode *prog,
 		  const char *name, uint32_t *prog_id, char *log,
 		  size_t log_size)
 {

@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "decide.h"
 #include "xfo.h"
+#include "io/xfo.h"
 
 int agent_parse(int argc, char **argv, struct agent_args *a, char *err, size_t errlen)
 {
@@ -107,13 +108,13 @@ int agent_parse(int argc, char **argv, struct agent_args *a, char *err, size_t e
 const char *agent_state_name(unsigned int state)
 {
 	switch (state) {
-	case XFO_GUEST_XS_UNKNOWN:      return "unpublished";
-	case XFO_GUEST_XS_INITIALISING: return "initialising";
-	case 2:                         return "init-wait";
-	case XFO_GUEST_XS_INITIALISED:  return "initialised";
-	case XFO_GUEST_XS_CONNECTED:    return "connected";
-	case XFO_GUEST_XS_CLOSING:      return "closing";
-	case XFO_GUEST_XS_CLOSED:       return "closed";
+	case XFO_XS_STATE_UNKNOWN:      return "unpublished";
+	case XFO_XS_STATE_INITIALISING: return "initialising";
+	case XFO_XS_STATE_INITWAIT:     return "init-wait";
+	case XFO_XS_STATE_INITIALISED:  return "initialised";
+	case XFO_XS_STATE_CONNECTED:    return "connected";
+	case XFO_XS_STATE_CLOSING:      return "closing";
+	case XFO_XS_STATE_CLOSED:       return "closed";
 	default:                        return "?";
 	}
 }

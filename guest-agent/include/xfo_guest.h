@@ -25,14 +25,6 @@
 #define XFO_GUEST_DEVICE    "/dev/xfo"
 #define XFO_GUEST_ABI       1       /* struct layouts below */
 
-/* Handshake states (XenbusState numbers as in xenstore). */
-#define XFO_GUEST_XS_UNKNOWN        0
-#define XFO_GUEST_XS_INITIALISING   1
-#define XFO_GUEST_XS_INITIALISED    3
-#define XFO_GUEST_XS_CONNECTED      4
-#define XFO_GUEST_XS_CLOSING        5
-#define XFO_GUEST_XS_CLOSED         6
-
 /* xfo_guest_stats.flags */
 #define XFO_GUEST_F_PUBLISHED   (1u << 0)  /* keys are in xenstore */
 #define XFO_GUEST_F_CONNECTED   (1u << 1)  /* dom0 answered 4 */
@@ -41,7 +33,7 @@
 struct xfo_guest_stats {
 	uint32_t abi;               /* OUT: XFO_GUEST_ABI */
 	uint32_t version;           /* OUT: XFO_INTERFACE_VERSION published */
-	uint32_t state;             /* OUT: our XFO_GUEST_XS_* */
+	uint32_t state;             /* OUT: our XFO_XS_STATE_* (io/xfo.h) */
 	uint32_t backend_state;     /* OUT: dom0's backend-state, 0 if none */
 	uint32_t flags;             /* OUT: XFO_GUEST_F_* */
 	uint32_t evtchn;            /* OUT: the refill event channel port */
@@ -57,14 +49,15 @@ struct xfo_guest_stats {
 	uint64_t pool_ring_frame;
 	uint64_t completion_ring_frame;
 	/* Page accounting. allocated == freed + pool + taken + mapped +
-	 * orphaned at every moment the module's lock is not held. */
+	 * orphaned at every moment the module's lock is not held.
+	 */
 	uint64_t pages_allocated;   /* alloc_page() calls that succeeded */
 	uint64_t pages_freed;
 	uint64_t pages_pool;        /* in the pool ring */
 	uint64_t pages_taken;       /* taken by Xen, no completion yet */
 	uint64_t pages_mapped;      /* owned by open regions */
-	uint64_t pages_orphaned;    /* Xen installed them in a region that
-	                             * was gone: kept, never freed */
+	/* Xen installed them in a region that was gone: kept, never freed */
+	uint64_t pages_orphaned;
 	/* Events. */
 	uint64_t pages_offloaded;   /* completions: pages Xen installed */
 	uint64_t pages_returned;    /* completions of frames Xen gave back */

@@ -33,7 +33,7 @@ for f in "$root"/guest-agent/kmod/Kbuild "$root"/guest-agent/kmod/*.[ch]; do
 	cmp -s "$f" "$kdir/$(basename "$f")" || cp "$f" "$kdir/"
 done
 
-echo "[guest-kmod] building xfo_guest.ko against ${hdr#$root/}" >&2
+echo "[guest-kmod] building xfo_guest.ko against ${hdr#"$root"/}" >&2
 set +e
 # Not the project's make variables: O=, SAN=, CFLAGS= from `make O=...`
 # reach a sub-make through MAKEFLAGS, and kbuild reads O as its output tree.
@@ -42,6 +42,6 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O -u CFLAGS -u LDFLA
 rc=$?
 set -e
 cat "$kdir/build.log" >&2
-[ $rc -eq 0 ] || { echo "[guest-kmod] ERROR: kbuild failed (log: ${kdir#$root/}/build.log)" >&2; exit 1; }
+[ $rc -eq 0 ] || { echo "[guest-kmod] ERROR: kbuild failed (log: ${kdir#"$root"/}/build.log)" >&2; exit 1; }
 [ -f "$kdir/xfo_guest.ko" ] || { echo "[guest-kmod] ERROR: no xfo_guest.ko" >&2; exit 1; }
 echo "[guest-kmod] $kdir/xfo_guest.ko ($(cat "$out/headers/.xfo-headers" 2>/dev/null || basename "$hdr"))" >&2

@@ -158,7 +158,8 @@ static void xfo_vm_open(struct vm_area_struct *vma)
 	struct xfo_kregion *r = vma->vm_private_data;
 
 	/* Only copy_vma() of a move gets here: fork does not copy the VMA
-	 * (VM_DONTCOPY) and splits are refused. */
+	 * (VM_DONTCOPY) and splits are refused.
+	 */
 	refcount_inc(&r->vmas);
 }
 
@@ -200,7 +201,8 @@ static int xfo_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 }
 
 /* mremap moves the page tables but Xen knows the region by its range:
- * refused, the core moves everything back. */
+ * refused, the core moves everything back.
+ */
 static int xfo_vm_mremap(struct vm_area_struct *vma)
 {
 	return -EINVAL;
@@ -310,11 +312,13 @@ static int xfo_mmap(struct file *file, struct vm_area_struct *vma)
 	r->prot = xfo_prot_of(vma->vm_flags);
 	r->classes = f->classes;
 	/* The kernel L4 of this mm: what Xen has in the vCPU's guest_table
-	 * while it runs (the user L4 shares the user half's L3s below). */
+	 * while it runs (the user L4 shares the user half's L3s below).
+	 */
 	r->pt_root = virt_to_mfn(vma->vm_mm->pgd);
 
 	/* Page tables down to L1 for the whole range, so Xen finds an L1 to
-	 * install into at the first touch. */
+	 * install into at the first touch.
+	 */
 	err = apply_to_page_range(vma->vm_mm, vma->vm_start, len,
 				  xfo_pte_noop, NULL);
 	if (err)
@@ -534,7 +538,8 @@ static long xfo_ioc_discard(void __user *arg)
 	end = req.addr + req.len;
 
 	/* Pages Xen installed here are the region's once their completions
-	 * are in; a page installed after this is freed with the region. */
+	 * are in; a page installed after this is freed with the region.
+	 */
 	mutex_lock(&xfo.lock);
 	xfo_drain_completions();
 	mutex_unlock(&xfo.lock);

@@ -55,12 +55,13 @@ MODULE_PARM_DESC(handshake, "publish the pages in xenstore (default 1)");
 /* ------------------------------------------------------------------------
  * The region table. Xen reads seq, copies, reads seq again, and takes the
  * copy only when both reads are equal and even.
- * ------------------------------------------------------------------------ */
+ */
 static void xfo_table_begin(void)
 {
 	struct xfo_region_table *t = xfo.table;
 
 	WRITE_ONCE(t->seq, t->seq + 1);
+	/* The odd seq is seen before any entry changes. */
 	smp_wmb();
 }
 
@@ -68,6 +69,7 @@ static void xfo_table_end(void)
 {
 	struct xfo_region_table *t = xfo.table;
 
+	/* Every entry is written before seq is even again. */
 	smp_wmb();
 	WRITE_ONCE(t->seq, t->seq + 1);
 }
@@ -136,7 +138,7 @@ void xfo_table_update(struct xfo_kregion *r)
 
 /* ------------------------------------------------------------------------
  * The pool ring: we produce, Xen consumes.
- * ------------------------------------------------------------------------ */
+ */
 static u64 xfo_frame_of(struct page *page)
 {
 	return pfn_to_mfn(page_to_pfn(page));
@@ -145,17 +147,20 @@ static u64 xfo_frame_of(struct page *page)
 /* Frames in the ring: what Xen has not taken yet. xfo.lock held. */
 u32 xfo_pool_level(void)
 {
+	/* Pairs with Xen's barrier before it moves cons past what it took. */
 	u32 cons = smp_load_acquire(&xfo.pool->hdr.cons);
 	u32 level = xfo.pool_prod - cons;
 
 	/* A cons ahead of prod or more than a ring behind is not Xen's
-	 * doing; count nothing as in the ring rather than trust it. */
+	 * doing; count nothing as in the ring rather than trust it.
+	 */
 	return level <= XFO_RING_SIZE ? level : 0;
 }
 
 static void xfo_pool_refill(void)
 {
 	struct xfo_ring *ring = xfo.pool;
+	/* Pairs with Xen's barrier before it moves cons past what it took. */
 	u32 cons = smp_load_acquire(&ring->hdr.cons);
 	u32 prod = xfo.pool_prod;
 	u32 level = prod - cons;
@@ -200,7 +205,7 @@ static void xfo_pool_refill(void)
 
 /* ------------------------------------------------------------------------
  * The completion ring: Xen produces, we consume.
- * ------------------------------------------------------------------------ */
+ */
 static void xfo_complete(u64 e)
 {
 	unsigned long frame = e & XFO_COMPLETION_FRAME;
@@ -209,7 +214,8 @@ static void xfo_complete(u64 e)
 	struct page *page;
 
 	/* Only a frame we gave to the pool and that did not come back yet:
-	 * never the same page twice, never one that is not ours. */
+	 * never the same page twice, never one that is not ours.
+	 */
 	page = xa_erase(&xfo.inflight, frame);
 	if (!page) {
 		pr_warn_ratelimited("completion %#llx: frame %#lx is not one the pool gave out\n",
@@ -250,6 +256,7 @@ static void xfo_complete(u64 e)
 void xfo_drain_completions(void)
 {
 	struct xfo_ring *ring = xfo.comp;
+	/* Pairs with Xen's smp_wmb(): the entries before prod are seen. */
 	u32 prod = smp_load_acquire(&ring->hdr.prod);
 	u32 cons = xfo.comp_cons;
 
@@ -349,13 +356,21 @@ static int xfo_evtchn_init(void)
 
 /* ------------------------------------------------------------------------
  * The xenstore handshake.
- * ------------------------------------------------------------------------ */
+ */
+
+/* io/xfo.h's states are Xen's XenbusState numbers. */
+static_assert(XenbusStateInitialising == XFO_XS_STATE_INITIALISING);
+static_assert(XenbusStateInitialised == XFO_XS_STATE_INITIALISED);
+static_assert(XenbusStateConnected == XFO_XS_STATE_CONNECTED);
+static_assert(XenbusStateClosing == XFO_XS_STATE_CLOSING);
+static_assert(XenbusStateClosed == XFO_XS_STATE_CLOSED);
+
 static int xfo_xs_state(u32 state)
 {
-	int err = xenbus_printf(XBT_NIL, xfo.xs_dir, "state", "%u", state);
+	int err = xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_STATE, "%u", state);
 
 	if (err)
-		pr_warn("writing %s/state = %u: %d\n", xfo.xs_dir, state, err);
+		pr_warn("writing %s/" XFO_XS_STATE " = %u: %d\n", xfo.xs_dir, state, err);
 	else
 		xfo.state = state;
 	return err;
@@ -363,7 +378,7 @@ static int xfo_xs_state(u32 state)
 
 static void xfo_backend_error(void)
 {
-	char *msg = xenbus_read(XBT_NIL, xfo.xs_dir, "backend-error", NULL);
+	char *msg = xenbus_read(XBT_NIL, xfo.xs_dir, XFO_XS_BACKEND_ERROR, NULL);
 
 	xfo.backend_error[0] = '\0';
 	if (!IS_ERR(msg)) {
@@ -398,7 +413,7 @@ static void xfo_backend_closed(void)
 	xfo_drain_completions();
 	if (rc)
 		pr_warn("dom0 closed the connection; XFOOP_unmap_guest_areas: %d\n", rc);
-	if (xfo_xs_state(XenbusStateInitialised))
+	if (xfo_xs_state(XFO_XS_STATE_INITIALISED))
 		return;
 	pr_info("dom0 closed the connection (%s); faults stay with the guest, offered again\n",
 		xfo.backend_error[0] ? xfo.backend_error : "no reason given");
@@ -409,27 +424,28 @@ static void xfo_backend_check(void)
 {
 	unsigned int be;
 
-	if (xenbus_scanf(XBT_NIL, xfo.xs_dir, "backend-state", "%u", &be) != 1)
+	if (xenbus_scanf(XBT_NIL, xfo.xs_dir, XFO_XS_BACKEND_STATE, "%u", &be) != 1)
 		return;
 	xfo.backend_state = be;
-	if (xfo.state == XenbusStateConnected) {
-		if (be == XenbusStateClosed)
+	if (xfo.state == XFO_XS_STATE_CONNECTED) {
+		if (be == XFO_XS_STATE_CLOSED)
 			xfo_backend_closed();
 		return;
 	}
 	/* Before state 3 is ours, an answer is not for these keys yet:
-	 * xfo_xs_publish() looks again once it is. */
-	if (xfo.state != XenbusStateInitialised)
+	 * xfo_xs_publish() looks again once it is.
+	 */
+	if (xfo.state != XFO_XS_STATE_INITIALISED)
 		return;
-	if (be == XenbusStateConnected) {
-		if (!xfo_xs_state(XenbusStateConnected)) {
+	if (be == XFO_XS_STATE_CONNECTED) {
+		if (!xfo_xs_state(XFO_XS_STATE_CONNECTED)) {
 			xfo.flags |= XFO_GUEST_F_CONNECTED;
 			xfo.flags &= ~XFO_GUEST_F_REFUSED;
 			xfo.ever_connected = true;
 			xfo.backend_error[0] = '\0';
 			pr_info("connected: Xen resolves faults in published regions\n");
 		}
-	} else if (be == XenbusStateClosed && !(xfo.flags & XFO_GUEST_F_REFUSED)) {
+	} else if (be == XFO_XS_STATE_CLOSED && !(xfo.flags & XFO_GUEST_F_REFUSED)) {
 		xfo.flags |= XFO_GUEST_F_REFUSED;
 		xfo_backend_error();
 		pr_warn("dom0 refused the pages (%s); faults stay with the guest\n",
@@ -461,25 +477,25 @@ static void xfo_xs_publish(void)
 		return;
 
 	/* An answer left over from an earlier load is not for these pages. */
-	xenbus_rm(XBT_NIL, xfo.xs_dir, "backend-state");
-	xenbus_rm(XBT_NIL, xfo.xs_dir, "backend-error");
-	err = xfo_xs_state(XenbusStateInitialising);
-	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, "version", "0x%08x",
+	xenbus_rm(XBT_NIL, xfo.xs_dir, XFO_XS_BACKEND_STATE);
+	xenbus_rm(XBT_NIL, xfo.xs_dir, XFO_XS_BACKEND_ERROR);
+	err = xfo_xs_state(XFO_XS_STATE_INITIALISING);
+	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_VERSION, "0x%08x",
 				   XFO_INTERFACE_VERSION);
-	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, "region-table-frame",
+	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_REGION_TABLE,
 				   "%llu", xfo.table_frame);
-	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, "pool-ring-frame",
+	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_POOL_RING,
 				   "%llu", xfo.pool_frame);
-	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, "completion-ring-frame",
+	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_COMPLETION_RING,
 				   "%llu", xfo.comp_frame);
-	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, "event-channel", "%u",
+	err = err ?: xenbus_printf(XBT_NIL, xfo.xs_dir, XFO_XS_EVTCHN, "%u",
 				   xfo.evtchn);
 	if (err) {
 		pr_warn("publishing in %s failed (%d): no offload\n", xfo.xs_dir, err);
 		return;
 	}
 
-	xfo.watch.node = kasprintf(GFP_KERNEL, "%s/backend-state", xfo.xs_dir);
+	xfo.watch.node = kasprintf(GFP_KERNEL, "%s/" XFO_XS_BACKEND_STATE, xfo.xs_dir);
 	xfo.watch.callback = xfo_backend_changed;
 	if (!xfo.watch.node)
 		return;
@@ -492,9 +508,10 @@ static void xfo_xs_publish(void)
 	}
 	xfo.watching = true;
 	/* State 3 and the look at an answer that came before it, in one
-	 * step against the watch. */
+	 * step against the watch.
+	 */
 	mutex_lock(&xfo.lock);
-	err = xfo_xs_state(XenbusStateInitialised);
+	err = xfo_xs_state(XFO_XS_STATE_INITIALISED);
 	if (!err) {
 		xfo.flags |= XFO_GUEST_F_PUBLISHED;
 		xfo_backend_check();
@@ -509,7 +526,7 @@ static void xfo_xs_publish(void)
 
 /* ------------------------------------------------------------------------
  * Setup and teardown.
- * ------------------------------------------------------------------------ */
+ */
 static void *xfo_shared_page(u64 *frame)
 {
 	void *p = (void *)get_zeroed_page(GFP_KERNEL);
@@ -620,9 +637,9 @@ void xfo_xen_exit(void)
 	xfo.watch.node = NULL;
 
 	if (xfo.flags & XFO_GUEST_F_PUBLISHED) {
-		xfo_xs_state(XenbusStateClosing);
+		xfo_xs_state(XFO_XS_STATE_CLOSING);
 		safe = xfo_unmap_guest_areas();
-		xfo_xs_state(XenbusStateClosed);
+		xfo_xs_state(XFO_XS_STATE_CLOSED);
 	}
 	if (xfo.irq > 0)
 		unbind_from_irqhandler(xfo.irq, &xfo);

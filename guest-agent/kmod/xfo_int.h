@@ -18,10 +18,12 @@
 #include <xen/xenbus.h>
 
 #include "xfo.h"
+#include "io/xfo.h"
 #include "xfo_guest.h"
 
 /* Region ids fit the 16 bits a completion entry carries; 0xffff there is
- * XFO_REGION_NONE cut to 16 bits: a frame Xen gives back unused. */
+ * XFO_REGION_NONE cut to 16 bits: a frame Xen gives back unused.
+ */
 #define XFO_ID_MIN          1
 #define XFO_ID_MAX          0xfffe
 #define XFO_COMP_RETURNED   XFO_COMPLETION_RETURNED
@@ -61,7 +63,8 @@ struct xfo_dev {
 	u32 comp_cons;            /* our copy of comp->hdr.cons */
 	unsigned int pool_target, pool_watermark;
 	/* Frame -> page of every page in the pool ring or taken by Xen and
-	 * not completed yet. A completion must find its frame here. */
+	 * not completed yet. A completion must find its frame here.
+	 */
 	struct xarray inflight;
 	u64 nr_inflight;
 	struct list_head orphans; /* completed into a region that was gone */

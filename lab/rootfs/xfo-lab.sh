@@ -16,7 +16,7 @@ lab_elapsed() { cut -d' ' -f1 /proc/uptime; }
 
 lab_domu_start() {
 	name=$1
-	[ -f "$LAB_DOMU_DIR/vmlinuz" ] && [ -f "$LAB_DOMU_DIR/initrd.img" ] || {
+	{ [ -f "$LAB_DOMU_DIR/vmlinuz" ] && [ -f "$LAB_DOMU_DIR/initrd.img" ]; } || {
 		echo "lab_domu_start: no domU image in $LAB_DOMU_DIR (build the dom0 initramfs with --domu-payload)"
 		return 1
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * asm2raw: assembles a program (lib/asm.c syntax) into the little-endian
+ * asm2raw: assembles a program (tests/common/asm.h syntax) into the little-endian
  * bytecode that `xfoctl policy ... --raw` reads.
  *
  *   asm2raw IN.s OUT.bin
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 
 int main(int argc, char **argv)
 {

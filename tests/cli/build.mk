@@ -9,10 +9,12 @@ CLI_TEST_BINS  := $(CLI_TEST_TOOLS:%=$(O)/tests/cli/%)
 $(O)/tests/cli/json_check: $(O)/tests/cli/json_check.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/cli/asm2raw: $(O)/tests/cli/asm2raw.o $(LIBXFO) $(CORE_LIB)
+$(O)/tests/cli/asm2raw: $(O)/tests/cli/asm2raw.o $(TEST_COMMON_OBJS) \
+			 $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
-$(O)/tests/cli/runner_test: $(O)/tests/cli/runner_test.o $(LIBXFO) $(CORE_LIB)
+$(O)/tests/cli/runner_test: $(O)/tests/cli/runner_test.o $(TEST_COMMON_OBJS) \
+			     $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 $(O)/tests/cli/cmd_test: $(O)/tests/cli/cmd_test.o $(O)/cli/cmd.o \

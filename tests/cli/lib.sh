@@ -10,6 +10,7 @@
 #        $T/out, stderr in $T/err, the exit status in rc.
 # Every case prints "PASS NAME" or "FAIL NAME: WHY" (tests/run-tests.sh).
 
+# shellcheck disable=SC2034  # the suites run X
 X=$B/xfoctl
 J=$B/tests/cli/json_check
 T=$(mktemp -d)
@@ -20,7 +21,7 @@ fail() { echo "FAIL $1: $2"; }
 
 # A crash or a sanitizer report is a failure whatever the exit status.
 crashed() {
-	[ $rc -ge 128 ] || grep -qE 'Sanitizer|runtime error:|Segmentation' "$T/err"
+	[ "$rc" -ge 128 ] || grep -qE 'Sanitizer|runtime error:|Segmentation' "$T/err"
 }
 
 # run_unit NAME PROGRAM: runs a unit-test program whose PASS/FAIL lines

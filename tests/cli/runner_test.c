@@ -12,6 +12,7 @@
 
 #include "libxfo.h"
 
+#include "../common/asm.h"
 #include "../common/check.h"
 
 /* Two maps: 0 with 4 entries of 16 bytes, 1 with 2 entries of 8 bytes. */
@@ -22,7 +23,7 @@ static const struct xfo_map_def test_maps[] = {
 
 struct prog {
 	struct ebpf_insn *insns;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	struct xfo_runner *runner;
 };
 
@@ -142,7 +143,7 @@ static void test_new_errors(void)
 		{ .code = 0x95 },		/* exit */
 	};
 	struct xfo_map_def many[XFO_MAX_MAPS + 1];
-	struct xfo_prog prog = { exit_insns, 2, NULL, 0 };
+	struct xfo_bytecode prog = { exit_insns, 2, NULL, 0 };
 	/* Not a runner: checks that a failing new() resets the pointer. */
 	struct xfo_runner *const sentinel = (struct xfo_runner *)&prog;
 	struct xfo_runner *r;

@@ -9,7 +9,8 @@ $(CONFORMANCE_PLUGIN): $(O)/tests/conformance/plugin.o $(CORE_INTERP_SWITCH) \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
-$(CONFORMANCE_RUNNER): $(O)/tests/conformance/runner.o $(LIBXFO) $(CORE_LIB)
+$(CONFORMANCE_RUNNER): $(O)/tests/conformance/runner.o $(TEST_COMMON_OBJS) \
+		       $(LIBXFO) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 

@@ -2,7 +2,7 @@
 /*
  * xfo-conformance-runner: runs eBPF conformance tests (.data files, the
  * format of ../shared/conformance/README.md) against a plugin, the way the
- * suite's own runner does, with the project's assembler (lib/asm.c).
+ * suite's own runner does, with the project's assembler (tests/common/asm.c).
  *
  *   xfo-conformance-runner --plugin PATH [--expected-failures FILE]
  *                          [--options "OPTS"] FILE|DIR...
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 
 #define PLUGIN_TIMEOUT_MS	30000
 #define WHY_SIZE		1024
@@ -431,7 +432,7 @@ static const char *one_line(const char *s, char *buf, size_t size)
 static int check_disasm(const struct test *t, const struct ebpf_insn *insns,
 			uint32_t cnt, char *why)
 {
-	struct xfo_prog prog = { .insns = insns, .insn_cnt = cnt };
+	struct xfo_bytecode prog = { .insns = insns, .insn_cnt = cnt };
 	const char *p = text_str(&t->disasm);
 	uint32_t pc = 0, line = 0;
 	char buf[256], want[256];

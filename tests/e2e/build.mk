@@ -15,7 +15,8 @@
 XFO_PROBE := $(O)/tests/e2e/xfo_probe
 XEN_TEST  := $(O)/tests/e2e/xen_test
 
-$(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(LIBXFO) $(CORE_LIB)
+$(XFO_PROBE): $(O)/tests/e2e/xfo_probe.o $(TEST_COMMON_OBJS) $(LIBXFO) \
+	      $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 $(XEN_TEST): $(O)/tests/e2e/xen_test.o $(LIBXFO) $(CORE_LIB)
@@ -38,10 +39,10 @@ FAKE_XENSTORE  := $(O)/tests/e2e/fake_xenstore.so
 $(HANDSHAKE_TEST): $(O)/tests/e2e/handshake_test.o $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
-$(FAKE_XENSTORE): tests/e2e/fake_xenstore.c
+$(FAKE_XENSTORE): tests/e2e/fake_xenstore.c include/io/xfo.h
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -fvisibility=hidden -O2 -std=gnu11 $(WARN) \
-		-D_GNU_SOURCE -Wl,--no-undefined -o $@ $<
+		-Iinclude -D_GNU_SOURCE -Wl,--no-undefined -o $@ $<
 
 BINS      += $(XFO_PROBE)
 TEST_BINS += $(XEN_TEST) $(FAKE_XENCALL) $(HANDSHAKE_TEST) $(FAKE_XENSTORE)

@@ -1,10 +1,12 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2016  # check ... eval '...': expanded by the eval
 # tests/e2e/dom0.sh: the end-to-end test, run by the lab's dom0 as its
 # payload (/xfo/run.sh; tests/suites/xen-e2e.once.sh builds the image).
 # Needs the patched Xen, xfoctl, xfo_probe and the policies in /xfo/bpf.
 # Prints "XFO-E2E PASS|FAIL name" lines; exits with the number of
 # failures (at most 100). Every wait is bounded.
+# shellcheck source=../../lab/rootfs/xfo-lab.sh
 . /usr/lib/xfo-lab.sh
+# shellcheck source=lib.sh
 . /xfo/lib.sh
 
 BPF=/xfo/bpf
@@ -242,5 +244,5 @@ check xen_alive_at_end "xl info does not answer" eval 'timeout 30 xl info >/dev/
 crashes=$(dmesg | grep -c 'segfault at')
 [ "$crashes" -eq 0 ] || { note "dom0 processes crashed:"; dmesg | grep 'segfault at'; }
 note "done at $(lab_elapsed)s of dom0 uptime, $E2E_FAILS failed"
-[ $E2E_FAILS -le 100 ] || E2E_FAILS=100
-exit $E2E_FAILS
+[ "$E2E_FAILS" -le 100 ] || E2E_FAILS=100
+exit "$E2E_FAILS"

@@ -202,7 +202,7 @@ static bool prog_attached(const xencall_handle *h, uint32_t id)
 
 static int op_load(xencall_handle *h, struct xfo_op_load *op)
 {
-	struct xfo_prog prog = {
+	struct xfo_bytecode prog = {
 		(const struct ebpf_insn *)(uintptr_t)op->insns, op->insn_cnt,
 		(const struct xfo_map_def *)(uintptr_t)op->maps, op->map_cnt,
 	};

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <io/xfo.h>
+
 #define EXPORT	__attribute__((visibility("default")))
 
 typedef uint32_t xs_transaction_t;
@@ -252,14 +254,19 @@ bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path,
 	set(h, path, data, len);
 	/* The guest module answering dom0's Connected. */
 	slash = strrchr(path, '/');
-	if (mode_has(h, "guest") && slash && !strcmp(slash, "/backend-state") &&
-	    len == 1 && ((const char *)data)[0] == '4') {
-		snprintf(state, sizeof(state), "%.*s/state",
+	if (mode_has(h, "guest") && slash &&
+	    !strcmp(slash + 1, XFO_XS_BACKEND_STATE) && len == 1 &&
+	    ((const char *)data)[0] == '0' + XFO_XS_STATE_CONNECTED) {
+		snprintf(state, sizeof(state), "%.*s/%s",
 			 (int)(slash - path) < PATH_LEN ? (int)(slash - path) :
-			 PATH_LEN, path);
+			 PATH_LEN, path, XFO_XS_STATE);
 		st = find(h, state);
-		if (st && !strcmp(st->val, "3"))
-			set(h, state, "4", 1);
+		if (st && st->val[0] == '0' + XFO_XS_STATE_INITIALISED &&
+		    !st->val[1]) {
+			char connected = '0' + XFO_XS_STATE_CONNECTED;
+
+			set(h, state, &connected, 1);
+		}
 	}
 	save(h);
 	return true;
@@ -301,9 +308,9 @@ xs_transaction_t xs_transaction_start(struct xs_handle *h)
 			struct node *n = &h->nodes[i];
 			size_t pl = strlen(n->path), kl;
 
-			kl = strlen("/region-table-frame");
+			kl = strlen("/" XFO_XS_REGION_TABLE);
 			if (pl > kl && !strcmp(n->path + pl - kl,
-					       "/region-table-frame")) {
+					       "/" XFO_XS_REGION_TABLE)) {
 				snprintf(val, sizeof(val), "%llu",
 					 strtoull(n->val, NULL, 10) + 1000);
 				set(h, n->path, val, (unsigned int)strlen(val));

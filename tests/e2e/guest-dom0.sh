@@ -10,7 +10,9 @@
 # check: none passes unless Xen says it resolved the faults itself.
 # Prints "XFO-E2E PASS|FAIL name" lines; exits with the number of failures
 # (at most 100). Every wait is bounded.
+# shellcheck source=../../lab/rootfs/xfo-lab.sh
 . /usr/lib/xfo-lab.sh
+# shellcheck source=lib.sh
 . /xfo/lib.sh
 
 BPF=/xfo/bpf
@@ -445,5 +447,5 @@ crashes=$(dmesg | grep -c 'segfault at')
 [ "$crashes" -eq 0 ] || { note "dom0 processes crashed:"; dmesg | grep 'segfault at'; }
 check dom0.no_segfaults "$crashes dom0 processes segfaulted" eq "$crashes" 0
 note "done at $(lab_elapsed)s of dom0 uptime, $E2E_FAILS failed"
-[ $E2E_FAILS -le 100 ] || E2E_FAILS=100
-exit $E2E_FAILS
+[ "$E2E_FAILS" -le 100 ] || E2E_FAILS=100
+exit "$E2E_FAILS"

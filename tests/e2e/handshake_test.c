@@ -255,7 +255,7 @@ int main(void)
 	test_evtchn();
 	test_quote();
 	check("key_names", !strcmp(xfo_guest__key_name(XFO_GK_COMPLETION),
-				   "completion-ring-frame") &&
+				   XFO_XS_COMPLETION_RING) &&
 	      !xfo_guest__key_name(XFO_GK_NR), "wrong");
 	return failures ? 1 : 0;
 }

@@ -324,7 +324,7 @@ static struct xfo_map_def prog_maps[2] = {
 
 static void test_load(void)
 {
-	struct xfo_prog prog = { prog_insns, 5, prog_maps, 2 };
+	struct xfo_bytecode prog = { prog_insns, 5, prog_maps, 2 };
 	const struct xfo_op_load *seen = (const void *)fk.arg;
 	char log[256];
 	uint32_t id = 0;

@@ -38,6 +38,7 @@
 
 #include "libxfo.h"
 
+#include "../common/asm.h"
 #include "../common/check.h"
 
 #define LOG_SIZE	(64u << 10)
@@ -164,7 +165,7 @@ static struct xfo_xen *open_xen(void)
 /* A program assembled here; insns malloc'd. */
 struct asm_prog {
 	struct ebpf_insn *insns;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 };
 
 static int assemble(const char *text, struct asm_prog *p)
@@ -199,7 +200,7 @@ static int load_file(struct xfo_xen *x, const char *path,
 		     uint32_t *prog_id)
 {
 	const struct xfo_program *prog;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	char e[256] = "", *log;
 	int ret;
 
@@ -213,7 +214,7 @@ static int load_file(struct xfo_xen *x, const char *path,
 	if (!prog)
 		return err("'%s' holds no programs", path);
 	*name = xfo_program__name(prog);
-	xfo_program__core(prog, &core);
+	xfo_program__bytecode(prog, &core);
 	log = malloc(LOG_SIZE);
 	if (!log)
 		return err("out of memory");
@@ -358,7 +359,7 @@ struct raw_load {
 };
 
 static int raw_load_init(struct xfo_xen *x, struct raw_load *r,
-			 const struct xfo_prog *prog, const char *name)
+			 const struct xfo_bytecode *prog, const char *name)
 {
 	size_t size = (size_t)prog->insn_cnt * sizeof(struct ebpf_insn);
 
@@ -386,7 +387,7 @@ static void abi_restore(struct xfo_xen *x, uint16_t domid, uint32_t orig)
 }
 
 static void abi_pads(struct xfo_xen *x, uint16_t domid, uint32_t p,
-		     uint32_t q, const struct xfo_prog *bounce)
+		     uint32_t q, const struct xfo_bytecode *bounce)
 {
 	struct xfo_op_attach at;
 	struct xfo_op_domain dom;
@@ -490,7 +491,7 @@ static void abi_loads(struct xfo_xen *x)
 {
 	struct ebpf_insn *many;
 	struct asm_prog refused;
-	struct xfo_prog prog;
+	struct xfo_bytecode prog;
 	uint32_t id = 0;
 	char *log;
 	int ret;

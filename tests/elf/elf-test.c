@@ -355,7 +355,7 @@ static bool check_object(const char *case_name, const struct want_obj *w,
 	const struct xfo_map_def *maps = xfo_object__maps(obj);
 	struct elf_view v;
 	uint32_t i, relocs = 0;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	int m;
 
 	if (!elf_view(&v, buf, size)) {
@@ -408,12 +408,12 @@ static bool check_object(const char *case_name, const struct want_obj *w,
 			     w->progs[i]);
 			return false;
 		}
-		xfo_program__core(p, &core);
+		xfo_program__bytecode(p, &core);
 		if (core.insns != xfo_program__insns(p) ||
 		    core.insn_cnt != xfo_program__insn_cnt(p) ||
 		    core.map_cnt != w->nr_maps ||
 		    (w->nr_maps && core.maps != maps)) {
-			fail(case_name, "xfo_program__core disagrees");
+			fail(case_name, "xfo_program__bytecode disagrees");
 			return false;
 		}
 		if (!check_prog_relocs(case_name, &v, obj, p, &relocs))
@@ -498,7 +498,7 @@ static void test_policies_verify(void)
 	char path[2048], file[256], name[256], err[512], log[4096];
 	struct xfo_verifier_stats stats;
 	struct xfo_object *obj;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	size_t i;
 	int ret;
 
@@ -510,10 +510,10 @@ static void test_policies_verify(void)
 			fail(name, "%s", err);
 			continue;
 		}
-		xfo_program__core(xfo_object__prog(obj, 0), &core);
+		xfo_program__bytecode(xfo_object__prog(obj, 0), &core);
 		memset(&stats, 0, sizeof(stats));
-		ret = xfo_prog__verify(&core, log, sizeof(log), XFO_LOG_ERRORS,
-				       &stats);
+		ret = xfo_bytecode__verify(&core, log, sizeof(log),
+					   XFO_LOG_ERRORS, &stats);
 		if (ret)
 			fail(name, "verifier refused it (%d): %s", ret, log);
 		else
@@ -527,8 +527,8 @@ static void test_policies_verify(void)
 		fail("verify_without_log", "%s", err);
 		return;
 	}
-	xfo_program__core(xfo_object__prog(obj, 0), &core);
-	ret = xfo_prog__verify(&core, NULL, 0, XFO_LOG_VERBOSE, NULL);
+	xfo_program__bytecode(xfo_object__prog(obj, 0), &core);
+	ret = xfo_bytecode__verify(&core, NULL, 0, XFO_LOG_VERBOSE, NULL);
 	if (ret)
 		fail("verify_without_log", "returned %d", ret);
 	else
@@ -676,7 +676,7 @@ static bool run_policy_case(const struct policy_case *pc, bool checked)
 	struct xfo_runner *runner = NULL;
 	struct xfo_vm_result res;
 	struct xfo_object *obj;
-	struct xfo_prog core;
+	struct xfo_bytecode core;
 	bool ok = false;
 	uint64_t verdict, *value;
 	uint32_t i;
@@ -690,7 +690,7 @@ static bool run_policy_case(const struct policy_case *pc, bool checked)
 		fail(name, "%s", err);
 		return false;
 	}
-	xfo_program__core(xfo_object__prog(obj, 0), &core);
+	xfo_program__bytecode(xfo_object__prog(obj, 0), &core);
 	if (xfo_runner__new(&core, &runner, err, sizeof(err))) {
 		fail(name, "runner: %s", err);
 		goto out;

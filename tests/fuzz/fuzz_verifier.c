@@ -43,7 +43,7 @@ static void die(const char *what, const struct xfo_vm_result *res)
 	abort();
 }
 
-static void run_once(const struct xfo_prog *prog,
+static void run_once(const struct xfo_bytecode *prog,
 		     const struct xfo_fault_ctx *ctx, enum run_mode mode,
 		     uint64_t *r0, struct xfo_vm_result *res,
 		     uint8_t *maps_out, size_t maps_size)
@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t maps_checked[1024], maps_plain[1024], maps_switch[1024];
 	static char log[4096], text[128];
 	struct xfo_fault_ctx ctx;
-	struct xfo_prog prog = { .insns = insns, .maps = fuzz_maps,
-				 .map_cnt = 2 };
+	struct xfo_bytecode prog = { .insns = insns, .maps = fuzz_maps,
+				     .map_cnt = 2 };
 	struct xfo_vm_result res_checked, res_plain, res_switch;
 	uint64_t r0_checked, r0_plain, r0_switch;
 	size_t n;
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint32_t pc = 0; pc < n; pc++)
 		xfo_disasm_insn(&prog, pc, text, sizeof(text));
 
-	if (xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL))
+	if (xfo_bytecode__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL))
 		return 0;
 
 	run_once(&prog, &ctx, RUN_CHECKED, &r0_checked, &res_checked, maps_checked,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 #include "../common/datafile.h"
 
 int main(int argc, char **argv)

@@ -84,7 +84,11 @@ if [ "$answer" != none ]; then
 	fi
 fi
 run "xfo-agent status" xfo-agent status
-xfo-agent -j status >/tmp/status.json && pass "xfo-agent -j status" || fail "xfo-agent -j status" "exit $?"
+if xfo-agent -j status >/tmp/status.json; then
+	pass "xfo-agent -j status"
+else
+	fail "xfo-agent -j status" "exit $?"
+fi
 sed 's/^/    /' /tmp/status.json
 
 # --- the workloads: no dom0 answer means every fault is the guest's -----------
@@ -119,6 +123,7 @@ else
 fi
 
 # --- unload -----------------------------------------------------------------
+# shellcheck disable=SC2217  # sleep only holds /dev/xfo open
 sleep 30 </dev/xfo &
 holder=$!
 sleep 0.5
@@ -148,7 +153,11 @@ run "insmod again" insmod "$ko" && {
 			fail "dom0's backend-state 4: state 4, connected" "state '$(xs state)': $(xfo-agent status | head -n 1)"
 		fi
 	else
-		wait_state 3 10 && pass "xenstore: state 3 again" || fail "xenstore: state 3 again" "state '$(xs state)'"
+		if wait_state 3 10; then
+			pass "xenstore: state 3 again"
+		else
+			fail "xenstore: state 3 again" "state '$(xs state)'"
+		fi
 	fi
 	run "touch_region 16 after reload" touch_region 16
 	run "rmmod again" rmmod xfo_guest

@@ -21,4 +21,20 @@ else
 	echo "FAIL abi/userspace_include: include/xfo.h does not build alone"
 	rc=1
 fi
+# The handshake's header too, and its states are Xen's XenbusState numbers
+# (Xen's public io/xenbus.h, as the tools install it).
+if out=$(printf '%s\n' '#include <xen/io/xenbus.h>' '#include <io/xfo.h>' \
+	'#define SAME(x, y) _Static_assert(XFO_XS_STATE_##x == XenbusState##y, #x)' \
+	'SAME(UNKNOWN, Unknown); SAME(INITIALISING, Initialising);' \
+	'SAME(INITWAIT, InitWait); SAME(INITIALISED, Initialised);' \
+	'SAME(CONNECTED, Connected); SAME(CLOSING, Closing);' \
+	'SAME(CLOSED, Closed); SAME(MAX, Closed);' \
+	'int main(void){return 0;}' |
+	gcc -std=gnu11 -Wall -Werror -Iinclude -x c -o /dev/null - 2>&1); then
+	echo "PASS abi/io_states_are_xenbus_states"
+else
+	echo "$out"
+	echo "FAIL abi/io_states_are_xenbus_states: include/io/xfo.h does not build alone or its states are not Xen's"
+	rc=1
+fi
 exit $rc

@@ -6,7 +6,7 @@
 # docs/PERFORMANCE.md meaningless. Also: --runs refuses what it cannot run.
 # Usage: tests/suites/bench.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 build=${1:?usage: $0 BUILD_DIR}
 bench=$build/bench/bench_core

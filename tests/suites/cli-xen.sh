@@ -11,7 +11,7 @@
 #
 #   tests/suites/cli-xen.sh BUILD_DIR
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
 . tests/cli/lib.sh		# X, J, T
@@ -241,7 +241,11 @@ t fake_trace 0 '^trace 0 \(5 bytes\): 68 65 6c 6c 6f  \|hello\|$' '' -- domain t
 t fake_trace_taken 0 '^0 records, 3 dropped$' '' -- domain trace 0
 t fake_attach_for_trace2 0 '^attached' '' -- domain attach 0 "$EX/zero_fill.bpf.o" --replace
 t fake_trace_second 0 '^trace 1 \(2 bytes\): ff 01  \|\.\.\|$' '' -- domain trace 0
-grep -q '^2 records, 3 dropped$' "$T/out" && pass fake_trace_count || fail fake_trace_count "$(cat "$T/out")"
+if grep -q '^2 records, 3 dropped$' "$T/out"; then
+	pass fake_trace_count
+else
+	fail fake_trace_count "$(cat "$T/out")"
+fi
 t fake_attach_for_trace3 0 '^attached' '' -- domain attach 0 "$EX/zero_fill.bpf.o" --replace
 x -j domain trace 0
 jv fake_trace_json domid=0 'records=[array 2]' records.0.len=5 records.0.data=68656c6c6f records.1.len=2 records.1.data=ff01 dropped=3
@@ -300,7 +304,11 @@ RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=kill1)
 x -j program unload "$P1"
 RUN=("${FAKE_ENV[@]}")
 jv program_unload_json "id=$P1" name=counting unloaded=true
-[ $rc -eq 0 ] && pass program_unload_json_status || fail program_unload_json_status "exit status $rc"
+if [ $rc -eq 0 ]; then
+	pass program_unload_json_status
+else
+	fail program_unload_json_status "exit status $rc"
+fi
 t program_detach_last 0 '^detached zero_fill' '' -- domain detach 0
 state_is program_nothing_loaded ''
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=nolist)

@@ -6,7 +6,7 @@
 #
 #   tests/suites/cli.sh BUILD_DIR
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
 . tests/cli/lib.sh		# X, J, T
@@ -201,7 +201,14 @@ t run_invalid_verdict_r0 1 '^r0: 0x0000000000010001$' '' -- policy run "$T/inval
 t run_reserved_class 1 '^verdict: INVALID \(reserved class 7' '' -- policy run "$T/reserved_class.bin" --raw
 t run_note_outside 0 '^note: the fault is outside every region' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user'
 t run_note_denied 0 '^note: region 4 does not allow ZERO_FILL: Xen bounces the fault \(CLASS_DENIED\)$' '' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4:0x0-0x1000:rw:fault_around'
-t run_note_big_n 0 '^note: n = 17 is above XFO_FAULT_AROUND_MAX \(16\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx region=1
+t run_note_big_n 0 '^note: n = 17 is above XFO_FAULT_AROUND_MAX \(16\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx 'error=user,region=1'
+# The rest of xfo_verdict_applies(), in words (tests/verdict/ has the rule).
+t run_note_prot_denied 0 '^note: region 4 does not allow writes: Xen bounces the fault \(PROT_DENIED\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx 'error=write|user,region=4:0x0-0x1000:r'
+t run_note_present 0 '^note: a protection fault .*: Xen bounces the fault \(PRESENT\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx 'error=present|user,region=4'
+t run_note_kernel_mode 0 '^note: a fault of the guest kernel.s: Xen bounces the fault \(KERNEL_MODE\)$' '' -- policy run "$T/fault_around_big.bin" --raw --ctx 'error=write,region=4'
+tj run_json_bounce 0 verdict.bounce=prot_denied -- policy run "$T/fault_around_big.bin" --raw --ctx 'error=insn|user,region=4:0x0-0x1000:rw'
+tj run_json_bounce_verdict 0 verdict.bounce=verdict -- policy run "$T/bounce.bin" --raw
+tj run_json_bounce_none 0 verdict.bounce=null -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4'
 tj run_note_json 0 'verdict.note~CLASS_DENIED' -- policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4:0x0-0x1000:rw:bounce'
 x policy run "$T/zero_fill.bin" --raw --ctx 'error=write|user,region=4'
 if grep -q '^note:' "$T/out"; then fail run_no_note "a note for an allowed verdict: $(cat "$T/out")"; else pass run_no_note; fi

@@ -4,8 +4,9 @@
 # only "private.h" and then "xfo_core.h" (besides core headers).
 # Usage: tests/suites/core-freestanding.once.sh BUILD_DIR (unused)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
+# shellcheck disable=SC2016  # $(...) is make's, not the shell's
 flags=$(make -s --no-print-directory \
 	--eval 'print-core-freestanding-flags: ; @echo $(CORE_FREESTANDING_FLAGS)' \
 	print-core-freestanding-flags 2>/dev/null)

@@ -15,7 +15,7 @@
 # The module itself runs in the lab: tests/guest/guest-tests.sh.
 # Usage: tests/suites/guest-build.once.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 B=${1:?usage: $0 BUILD_DIR}
 T=$(mktemp -d)

@@ -98,7 +98,11 @@ rm -f "$XEN" "$XEN.txt"
 guest 3
 MODE=guest
 t connect 0 '^connected domain 1: region table frame 1001, pool ring frame 1002, completion ring frame 1003, event channel 9, interface 1\.0$' '' -- domain connect 1
-grep -q '^the guest is in state 4 (Connected)$' "$T/out" && pass connect_guest_connected || fail connect_guest_connected "$(cat "$T/out")"
+if grep -q '^the guest is in state 4 (Connected)$' "$T/out"; then
+	pass connect_guest_connected
+else
+	fail connect_guest_connected "$(cat "$T/out")"
+fi
 store_is connect_backend_state backend-state 4
 store_is connect_no_backend_error backend-error ''
 areas_are connect_xen_mapped 'areas 1 1001 1002 1003 9 0x00010000'
@@ -256,7 +260,11 @@ guest 3
 t no_module 1 '' '^Error: domain 0 has published nothing in /local/domain/0/data/xfo: is xfo_guest.ko loaded in it\?$' -- domain connect 0
 x -j domain connect 0
 jv no_module_json 'error~^domain 0 has published nothing'
-grep -q "^/local/domain/0/data" "$XS" && fail no_module_nothing_written "$(cat "$XS")" || pass no_module_nothing_written
+if grep -q "^/local/domain/0/data" "$XS"; then
+	fail no_module_nothing_written "$(cat "$XS")"
+else
+	pass no_module_nothing_written
+fi
 
 # ------------------------------------------------------------------------
 # Races and failures around the answer

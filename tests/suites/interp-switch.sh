@@ -5,7 +5,7 @@
 # "switch:<file>" so they stay apart from the threaded form's.
 # Usage: tests/suites/interp-switch.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 build=${1:?usage: $0 BUILD_DIR}
 . tests/conformance/shared.sh

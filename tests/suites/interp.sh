@@ -5,7 +5,7 @@
 # which must agree.
 # Usage: tests/suites/interp.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 build=${1:?usage: $0 BUILD_DIR}
 runner=$build/tests/conformance/xfo-conformance-runner

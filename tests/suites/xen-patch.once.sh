@@ -19,7 +19,7 @@
 # adds the deb-src entry); later runs reuse build/xen/src.
 # Usage: tests/suites/xen-patch.once.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 xb=hypervisor-patch/xen-build.sh
@@ -189,6 +189,7 @@ fi
 # before sending the series), not on every `make test`.
 tree="$work/prefixes"
 series=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' hypervisor-patch/series)
+# shellcheck disable=SC2086  # $series is a list of file names
 key="$(cd hypervisor-patch && cat $series | sha256sum | cut -d' ' -f1) $version $(gcc -dumpfullversion 2>/dev/null)"
 if [ "${XFO_CHECK_PREFIXES:-0}" != 1 ]; then
 	echo "note: the build of every prefix of the series was not run (XFO_CHECK_PREFIXES=1 runs it)"
@@ -196,7 +197,7 @@ elif [ -f "$tree/.xfo-prefixes" ] && [ "$(cat "$tree/.xfo-prefixes")" = "$key" ]
 	pass "each patch builds on the ones before it (reused: this series, sha256 ${key%% *}, built before)"
 else
 	start=$SECONDS
-	built= broken=
+	built='' broken=''
 	rm -rf "$tree"
 	if $xb unpack "$tree" debian >"$log" 2>&1; then
 		for p in $series; do
@@ -206,9 +207,11 @@ else
 				break
 			fi
 			if [ -z "$built" ]; then
-				$xb sync-core "$tree" >>"$log" 2>&1 &&
-					$xb configure "$tree" >>"$log" 2>&1 ||
-					{ broken="$p (configure)"; break; }
+				if ! { $xb sync-core "$tree" >>"$log" 2>&1 &&
+				       $xb configure "$tree" >>"$log" 2>&1; }; then
+					broken="$p (configure)"
+					break
+				fi
 			fi
 			if ! $xb compile "$tree" >>"$log" 2>&1; then
 				broken="$p"

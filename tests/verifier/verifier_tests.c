@@ -3,7 +3,7 @@
  * Table-driven verifier tests, in the spirit of uBPF's tests/errors/ and
  * Linux's __failure __msg(). Each .data file holds one program:
  *
- *   -- asm      the program (lib/asm.c syntax)
+ *   -- asm      the program (tests/common/asm.h syntax)
  *   -- maps     optional, one map a line: NAME TYPE KEY VALUE ENTRIES
  *   -- error    the refusal message must contain this text; without an
  *               error section the program must be accepted
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "libxfo.h"
+#include "../common/asm.h"
 #include "../common/datafile.h"
 
 static int passed, failed;
@@ -73,7 +74,7 @@ static int parse_maps(const char *text, struct xfo_map_def *maps,
 }
 
 /* Runs an accepted program on a zeroed context in the checked mode. */
-static const char *run_accepted(const struct xfo_prog *prog,
+static const char *run_accepted(const struct xfo_bytecode *prog,
 				const char *want_result, char *why,
 				size_t why_size)
 {
@@ -113,7 +114,7 @@ static const char *run_case(const char *path, char *why, size_t why_size)
 	char err[512], want[1024], result[128];
 	struct xfo_map_def maps[16];
 	struct ebpf_insn *insns = NULL;
-	struct xfo_prog prog = { 0 };
+	struct xfo_bytecode prog = { 0 };
 	struct datafile df;
 	const char *text, *verdict = NULL;
 	uint32_t cnt, map_cnt = 0;
@@ -143,7 +144,7 @@ static const char *run_case(const char *path, char *why, size_t why_size)
 	prog.insn_cnt = cnt;
 	prog.maps = maps;
 	prog.map_cnt = map_cnt;
-	rc = xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
+	rc = xfo_bytecode__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
 
 	if (datafile_section(&df, "error")) {
 		datafile_trim(datafile_section(&df, "error"), want,
@@ -219,7 +220,7 @@ static void run_generated(void)
 {
 	static struct ebpf_insn insns[XFO_MAX_INSNS + 1];
 	static char log[4096];
-	struct xfo_prog prog = { .insns = insns };
+	struct xfo_bytecode prog = { .insns = insns };
 	struct ebpf_insn mov0 = { .code = EBPF_CLS_ALU64 | EBPF_ALU_MOV };
 	struct ebpf_insn exit_insn = { .code = EBPF_OP_EXIT };
 	char why[256];
@@ -229,20 +230,20 @@ static void run_generated(void)
 		insns[i] = mov0;
 	insns[XFO_MAX_INSNS - 1] = exit_insn;
 	prog.insn_cnt = XFO_MAX_INSNS;
-	rc = xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
+	rc = xfo_bytecode__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
 	snprintf(why, sizeof(why), "refused: %s", log);
 	report("generated/max_length_accepted", rc ? why : NULL);
 
 	insns[XFO_MAX_INSNS - 1] = mov0;
 	insns[XFO_MAX_INSNS] = exit_insn;
 	prog.insn_cnt = XFO_MAX_INSNS + 1;
-	rc = xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
+	rc = xfo_bytecode__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
 	report("generated/too_long", rc == -E2BIG &&
 	       strstr(log, "4097 instructions, at most 4096") ? NULL :
 	       "4097 instructions not refused with E2BIG");
 
 	prog.insn_cnt = 0;
-	rc = xfo_prog__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
+	rc = xfo_bytecode__verify(&prog, log, sizeof(log), XFO_LOG_ERRORS, NULL);
 	report("generated/empty", rc && strstr(log, "program is empty") ? NULL :
 	       "empty program not refused");
 
@@ -267,8 +268,8 @@ static void run_generated(void)
 		insns[0] = mov0;
 		insns[0].dst = 11;
 		prog.insn_cnt = 1;
-		rc = xfo_prog__verify(&prog, tiny, sizeof(tiny), XFO_LOG_ERRORS,
-				      NULL);
+		rc = xfo_bytecode__verify(&prog, tiny, sizeof(tiny),
+					  XFO_LOG_ERRORS, NULL);
 		report("generated/log_truncated", rc && memchr(tiny, 0, 8) &&
 		       strcmp(tiny, "insn 0:") == 0 ? NULL :
 		       "short log not truncated cleanly");

@@ -2,6 +2,7 @@
 # The lab's smoke test (make lab-boot), run by dom0's /init: the Xen
 # control plane answers, xl info works, and a PV domU boots, reaches
 # xenstore and runs its own payload. Exits non-zero on the first failure.
+# shellcheck source=../../rootfs/xfo-lab.sh
 . /usr/lib/xfo-lab.sh
 
 check() {

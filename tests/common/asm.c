@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A small assembler for the uBPF syntax of the eBPF conformance suite, plus
- * the two forms the project's own tests need (see lib/libxfo.h):
+ * the two forms the project's own tests need (see asm.h):
  *
  *   mov %r0, 1          mov32 %r1, %r2      add64 %r1, -3     neg %r1
  *   sdiv %r1, %r2       smod32 %r1, 7       movsx832 %r1, %r2 movsx3264 ...
@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "libxfo.h"
+#include "asm.h"
 
 #define ASM_MAX_LINE	1024
 #define ASM_MAX_NAME	64
