@@ -11,7 +11,9 @@
 # build/style/checkpatch/.version.
 #
 # Prints the path of checkpatch.pl on stdout; everything else goes to stderr.
-# Usage: scripts/fetch-checkpatch.sh
+# Usage: scripts/fetch-checkpatch.sh [--which]
+#   --which  print the version that would be fetched, fetch nothing
+# XFO_STYLE_OUT puts the cache elsewhere than build/style.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +21,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/lab/debs.sh"
 # shellcheck disable=SC2034  # read by log, die and loud (lab/common.sh)
 lab_name=checkpatch
-out=$root/build/style
+out=${XFO_STYLE_OUT:-$root/build/style}
+which_only=0
+case ${1:-} in
+--which) which_only=1 ;;
+"") ;;
+*) die "usage: $0 [--which]" ;;
+esac
 dest=$out/checkpatch
 pkg=linux-source-6.1
 pin=${XFO_CHECKPATCH_PIN:-6.1.192-2}
@@ -27,7 +35,7 @@ pin=${XFO_CHECKPATCH_PIN:-6.1.192-2}
 wanted=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch)
 
 # Already extracted: done, whatever the mirror offers now.
-if [ -x "$dest/checkpatch.pl" ] && [ -f "$dest/spelling.txt" ] &&
+if [ $which_only -eq 0 ] && [ -x "$dest/checkpatch.pl" ] && [ -f "$dest/spelling.txt" ] &&
    [ -f "$dest/const_structs.checkpatch" ] && [ -f "$dest/.version" ]; then
 	echo "$dest/checkpatch.pl"
 	exit 0
@@ -44,6 +52,10 @@ if [ "$version" != "$pin" ]; then
 	     "$pkg $pin is neither cached nor offered; using $pkg $version"
 fi
 log "checkpatch.pl from $pkg $version"
+if [ $which_only -eq 1 ]; then
+	echo "$pkg $version"
+	exit 0
+fi
 deb=$(fetch "$pkg" "$version")
 
 # The package holds one tarball, /usr/src/linux-source-6.1.tar.xz; its
