@@ -14,6 +14,10 @@ The rules are the parts of CODING_STYLE a program can decide without
 guessing (RULES below). Spacing around binary operators, the capital
 letter of a comment and the braces of a single statement are left to the
 reviewer: deciding them needs a C parser, and a guess would be noise.
+clang-format with a Xen-like configuration was the other way: on core/
+it rewrites hundreds of lines CODING_STYLE says nothing about (aligned
+trailing comments, one-line cases, argument packing), so its diff is
+noise rather than findings.
 """
 
 import re
