@@ -31,8 +31,10 @@ struct vm_frame {
     uint32_t ret_pc;
 };
 
-/* Register file: 16 slots, so a 4-bit register field can never index
- * past it even in the unchecked mode. r11..r15 are never valid. */
+/*
+ * Register file: 16 slots, so a 4-bit register field can never index
+ * past it even in the unchecked mode. r11..r15 are never valid.
+ */
 #define VM_REG_SLOTS 16
 
 static __always_inline uint64_t sx32(uint32_t v)
@@ -257,8 +259,10 @@ static __always_inline uint64_t vm_limit(const struct xfo_vm *vm)
     return vm->insn_limit ? vm->insn_limit : ~(uint64_t)0;
 }
 
-/* A jump or call target: pc + 1 + rel, inside the program? Unsigned: a
- * target before the start wraps to far past cnt. */
+/*
+ * A jump or call target: pc + 1 + rel, inside the program? Unsigned: a
+ * target before the start wraps to far past cnt.
+ */
 static __always_inline bool vm_target(uint64_t pc, int64_t rel, uint32_t cnt,
                                       uint64_t *target)
 {
@@ -435,8 +439,10 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     } \
     VM_NEXT();
 
-/* ALU: stmt works on the low half a of the destination with the 32-bit
- * source s and yields the 32-bit result r, which is zero-extended. */
+/*
+ * ALU: stmt works on the low half a of the destination with the 32-bit
+ * source s and yields the 32-bit result r, which is zero-extended.
+ */
 #define ALU32(name, stmt) \
  alu32_k_##name: \
     { \
@@ -520,8 +526,10 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
             goto out_here; \
         } \
         { \
-            /* Here, not above: its address escapes, so its zeroing \
-             * would cost a store on the map helpers' path too. */ \
+            /* \
+             * Here, not above: its address escapes, so its zeroing \
+             * would cost a store on the map helpers' path too. \
+             */ \
             int herr = 0; \
             \
             reg[0] = vm->call_helper(vm->opaque, (uint32_t)id_, &reg[1], \
@@ -686,8 +694,10 @@ static __always_inline uint64_t vm_map_add(const struct xfo_vm *vm,
     E(VM_FUSED_LDDW_IMM, fused_lddw_imm) \
     E(VM_FUSED_LDDW_MAP, fused_lddw_map)
 
-/* Each fused opcode with the handler of its first instruction alone, for
- * when every instruction must be counted before it runs (near the limit). */
+/*
+ * Each fused opcode with the handler of its first instruction alone, for
+ * when every instruction must be counted before it runs (near the limit).
+ */
 #define VM_UNFUSED(E) \
     E(VM_FUSED_LDXW_JEQ32, ldx_w) \
     E(VM_FUSED_LDXW_JNE32, ldx_w) \
@@ -894,9 +904,11 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt)
     else
         i = 0;
 
-    /* Left to right, so every step reads opcodes not yet rewritten. A
+    /*
+     * Left to right, so every step reads opcodes not yet rewritten. A
      * second instruction that starts a pair of its own is rewritten too:
-     * jumps reach it. */
+     * jumps reach it.
+     */
     for ( ; i + 1 < cnt; i++ )
     {
         uint8_t code;

@@ -105,8 +105,10 @@
         VM_DISPATCH(); \
     } while ( 0 )
 
-/* The same for a jump by rel: insn computed from itself is a shorter
- * chain of dependencies than from insns and the target's index. */
+/*
+ * The same for a jump by rel: insn computed from itself is a shorter
+ * chain of dependencies than from insns and the target's index.
+ */
 #define VM_SKIP(rel) \
     do { \
         const int64_t rel_ = (rel); \
@@ -224,8 +226,10 @@ int VM_RUN(const struct xfo_vm *vm, uint64_t r1, uint64_t r2, uint64_t *r0,
 #if !VM_CHECKED
     if ( unlikely(base > base_max) )
         goto near_limit;
-    /* A leading r0 = 0 (clang's default verdict) has nothing to do: r0 is
-     * 0 already. Counts stay exact, as insn moves on with base as it is. */
+    /*
+     * A leading r0 = 0 (clang's default verdict) has nothing to do: r0 is
+     * 0 already. Counts stay exact, as insn moves on with base as it is.
+     */
     if ( insn->code == VM_FUSED_ENTRY_R0_ZERO )
         insn++;
 #endif

@@ -21,14 +21,18 @@
 #include <xen/stdarg.h>
 #include <xen/string.h>
 
-/* Xen's errno list has no ELOOP; the interpreter uses it only in struct
- * xfo_vm_result, never towards a guest. */
+/*
+ * Xen's errno list has no ELOOP; the interpreter uses it only in struct
+ * xfo_vm_result, never towards a guest.
+ */
 #ifndef ELOOP
 #define ELOOP 40
 #endif
 
-/* Retpolines make every indirect jump a thunk call: the interpreter then
- * dispatches through a switch (core/interp.c says why). */
+/*
+ * Retpolines make every indirect jump a thunk call: the interpreter then
+ * dispatches through a switch (core/interp.c says why).
+ */
 #ifdef CONFIG_INDIRECT_THUNK
 #define XFO_INTERP_SWITCH 1
 #endif

@@ -65,9 +65,9 @@ struct verifier {
 /* Pointer offsets stay small, so offset arithmetic never overflows. */
 #define PTR_OFF_MAX (1 << 20)
 
-/* ------------------------------------------------------------------------
+/*
  * Messages
- * ------------------------------------------------------------------------ */
+ */
 
 static int refuse(struct verifier *v, uint32_t pc, const char *fmt, ...)
     XFO_PRINTF(3, 4);
@@ -140,9 +140,9 @@ static void log_state(struct verifier *v, const struct vstate *st)
     xfo_log_printf(v->log, "\n");
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Pass 1: each instruction on its own
- * ------------------------------------------------------------------------ */
+ */
 
 static int check_regs(struct verifier *v, uint32_t pc,
                       const struct ebpf_insn *insn, bool uses_dst,
@@ -227,21 +227,20 @@ static int check_alu_structure(struct verifier *v, uint32_t pc,
     if ( op == EBPF_ALU_DIV || op == EBPF_ALU_MOD )
     {
         if ( insn->off != 0 && insn->off != 1 )
-            return refuse(v, pc, "%s offset %d is not 0 (unsigned) or 1 "
-                          "(signed)", op == EBPF_ALU_DIV ? "div" : "mod",
-                          insn->off);
+            return refuse(v, pc, "%s offset %d is not 0 (unsigned) or 1 (signed)",
+                          op == EBPF_ALU_DIV ? "div" : "mod", insn->off);
         if ( !x && insn->imm == 0 )
             return refuse(v, pc, "division by zero immediate");
     }
     else if ( op == EBPF_ALU_MOV && insn->off )
     {
         if ( !x )
-            return refuse(v, pc, "sign-extending mov needs a source "
-                          "register, off is %d", insn->off);
+            return refuse(v, pc, "sign-extending mov needs a source register, off is %d",
+                          insn->off);
         if ( insn->off != 8 && insn->off != 16 &&
              !(is64 && insn->off == 32) )
-            return refuse(v, pc, "sign-extending mov from %d bits is not "
-                          "defined", insn->off);
+            return refuse(v, pc, "sign-extending mov from %d bits is not defined",
+                          insn->off);
     }
     else if ( (rc = check_zero_off(v, pc, insn)) )
         return rc;
@@ -249,8 +248,8 @@ static int check_alu_structure(struct verifier *v, uint32_t pc,
     if ( !x && (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH ||
                 op == EBPF_ALU_ARSH) &&
          (insn->imm < 0 || insn->imm >= (is64 ? 64 : 32)) )
-        return refuse(v, pc, "shift by %d is out of range for a %d-bit "
-                      "operation", insn->imm, is64 ? 64 : 32);
+        return refuse(v, pc, "shift by %d is out of range for a %d-bit operation",
+                      insn->imm, is64 ? 64 : 32);
 
     return 0;
 }
@@ -274,8 +273,7 @@ static int check_jmp_structure(struct verifier *v, uint32_t pc,
         if ( x )
             return refuse(v, pc, "indirect calls (callx) are not allowed");
         if ( insn->src == EBPF_CALL_LOCAL )
-            return refuse(v, pc, "bpf-to-bpf calls are not supported by the "
-                          "hypervisor profile; inline the function");
+            return refuse(v, pc, "bpf-to-bpf calls are not supported by the hypervisor profile; inline the function");
         if ( (rc = check_regs(v, pc, insn, false, false)) )
             return rc;
         return check_zero_off(v, pc, insn);
@@ -325,11 +323,11 @@ static int check_jmp_structure(struct verifier *v, uint32_t pc,
 
     target = (int64_t)pc + 1 + off;
     if ( target < 0 || target >= prog->insn_cnt )
-        return refuse(v, pc, "jump to insn %ld is outside the program "
-                      "(0..%u)", (long)target, prog->insn_cnt - 1);
+        return refuse(v, pc, "jump to insn %ld is outside the program (0..%u)",
+                      (long)target, prog->insn_cnt - 1);
     if ( target <= pc )
-        return refuse(v, pc, "back-edge to insn %ld: loops are not allowed "
-                      "(jumps must go forward)", (long)target);
+        return refuse(v, pc, "back-edge to insn %ld: loops are not allowed (jumps must go forward)",
+                      (long)target);
     if ( tail[target] )
         return refuse(v, pc, "jump to insn %ld, the second half of an LDDW",
                       (long)target);
@@ -367,8 +365,8 @@ static int check_mem_structure(struct verifier *v, uint32_t pc,
         if ( mode != EBPF_MODE_ATOMIC )
             return refuse(v, pc, "invalid opcode 0x%02x", insn->code);
         if ( size != EBPF_SIZE_W && size != EBPF_SIZE_DW )
-            return refuse(v, pc, "atomic operations are 32 or 64 bits wide, "
-                          "not %u", ebpf_size_bytes(insn->code) * 8);
+            return refuse(v, pc, "atomic operations are 32 or 64 bits wide, not %u",
+                          ebpf_size_bytes(insn->code) * 8);
         switch ( insn->imm )
         {
         case EBPF_ATOMIC_ADD: case EBPF_ATOMIC_ADD | EBPF_ATOMIC_FETCH:
@@ -394,13 +392,11 @@ static int check_lddw_structure(struct verifier *v, uint32_t pc,
     {
         if ( EBPF_MODE(insn->code) == EBPF_MODE_ABS ||
              EBPF_MODE(insn->code) == EBPF_MODE_IND )
-            return refuse(v, pc, "legacy packet access (LD_ABS/LD_IND) is "
-                          "not supported");
+            return refuse(v, pc, "legacy packet access (LD_ABS/LD_IND) is not supported");
         return refuse(v, pc, "invalid opcode 0x%02x", insn->code);
     }
     if ( pc + 1 >= prog->insn_cnt )
-        return refuse(v, pc, "LDDW is missing its second half at the end of "
-                      "the program");
+        return refuse(v, pc, "LDDW is missing its second half at the end of the program");
     if ( insn->dst >= EBPF_REG_NR )
         return refuse(v, pc, "invalid destination register R%u", insn->dst);
     if ( (rc = check_zero_off(v, pc, insn)) )
@@ -408,9 +404,8 @@ static int check_lddw_structure(struct verifier *v, uint32_t pc,
 
     next = insn + 1;
     if ( next->code || next->dst || next->src || next->off )
-        return refuse(v, pc, "second half of LDDW has nonzero reserved "
-                      "fields (code 0x%02x, regs %u/%u, off %d)", next->code,
-                      next->dst, next->src, next->off);
+        return refuse(v, pc, "second half of LDDW has nonzero reserved fields (code 0x%02x, regs %u/%u, off %d)",
+                      next->code, next->dst, next->src, next->off);
 
     switch ( insn->src )
     {
@@ -421,13 +416,12 @@ static int check_lddw_structure(struct verifier *v, uint32_t pc,
             return refuse(v, pc, "map reference has nonzero upper imm %d",
                           next->imm);
         if ( insn->imm < 0 || (uint32_t)insn->imm >= prog->map_cnt )
-            return refuse(v, pc, "map index %d out of range: the program "
-                          "has %u maps", insn->imm, prog->map_cnt);
+            return refuse(v, pc, "map index %d out of range: the program has %u maps",
+                          insn->imm, prog->map_cnt);
         return 0;
     }
-    return refuse(v, pc, "LDDW with src_reg %u is not supported (only 0 "
-                  "for a constant and %u for a map)", insn->src,
-                  XFO_PSEUDO_MAP_IDX);
+    return refuse(v, pc, "LDDW with src_reg %u is not supported (only 0 for a constant and %u for a map)",
+                  insn->src, XFO_PSEUDO_MAP_IDX);
 }
 
 static int check_structure(struct verifier *v, uint8_t *tail)
@@ -474,9 +468,9 @@ static int check_structure(struct verifier *v, uint8_t *tail)
     return 0;
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Pass 2: abstract interpretation in instruction order
- * ------------------------------------------------------------------------ */
+ */
 
 static void mark_scalar(struct reg_state *r, bool known, int64_t val)
 {
@@ -538,8 +532,8 @@ static int check_read(struct verifier *v, uint32_t pc, unsigned int regno)
     if ( r->type == REG_UNINIT )
         return refuse(v, pc, "R%u is not initialised", regno);
     if ( r->type == REG_MIXED )
-        return refuse(v, pc, "R%u holds different types or pointer offsets "
-                      "on different paths", regno);
+        return refuse(v, pc, "R%u holds different types or pointer offsets on different paths",
+                      regno);
     return 0;
 }
 
@@ -594,9 +588,8 @@ static int check_stack_range(struct verifier *v, uint32_t pc,
                              const char *what)
 {
     if ( size <= 0 || off < -XFO_STACK_SIZE || off + size > 0 )
-        return refuse(v, pc, "%s of %ld bytes at fp%+ld (R%u) is outside "
-                      "the %d-byte stack", what, (long)size, (long)off,
-                      regno, XFO_STACK_SIZE);
+        return refuse(v, pc, "%s of %ld bytes at fp%+ld (R%u) is outside the %d-byte stack",
+                      what, (long)size, (long)off, regno, XFO_STACK_SIZE);
     return 0;
 }
 
@@ -628,21 +621,20 @@ static int check_ctx_read(struct verifier *v, uint32_t pc,
         if ( off == f->off )
         {
             if ( size != f->size )
-                return refuse(v, pc, "context field %s is %u bytes, not "
-                              "read as %u", f->name, f->size, size);
+                return refuse(v, pc, "context field %s is %u bytes, not read as %u",
+                              f->name, f->size, size);
             return 0;
         }
         if ( off > f->off && off < f->off + f->size )
-            return refuse(v, pc, "context read at offset %ld is inside "
-                          "field %s (offset %u, %u bytes); read the whole "
-                          "field", (long)off, f->name, f->off, f->size);
+            return refuse(v, pc, "context read at offset %ld is inside field %s (offset %u, %u bytes); read the whole field",
+                          (long)off, f->name, f->off, f->size);
     }
     if ( off < 0 || off >= (int64_t)sizeof(struct xfo_fault_ctx) )
-        return refuse(v, pc, "context read at offset %ld is outside the "
-                      "%u-byte context (R%u)", (long)off,
-                      (unsigned int)sizeof(struct xfo_fault_ctx), regno);
-    return refuse(v, pc, "context read at offset %ld is padding, not a "
-                  "field", (long)off);
+        return refuse(v, pc, "context read at offset %ld is outside the %u-byte context (R%u)",
+                      (long)off, (unsigned int)sizeof(struct xfo_fault_ctx),
+                      regno);
+    return refuse(v, pc, "context read at offset %ld is padding, not a field",
+                  (long)off);
 }
 
 /* Common checks of the base pointer of a load, store or atomic. */
@@ -662,8 +654,8 @@ static int check_mem_access(struct verifier *v, uint32_t pc,
     {
     case REG_CTX:
         if ( write )
-            return refuse(v, pc, "R%u is a context pointer; context writes "
-                          "are not allowed", regno);
+            return refuse(v, pc, "R%u is a context pointer; context writes are not allowed",
+                          regno);
         return check_ctx_read(v, pc, regno, off, size);
 
     case REG_STACK:
@@ -671,20 +663,20 @@ static int check_mem_access(struct verifier *v, uint32_t pc,
                                      write ? "write" : "read")) )
             return rc;
         if ( off % size )
-            return refuse(v, pc, "misaligned stack access of %u bytes at "
-                          "fp%ld", size, (long)off);
+            return refuse(v, pc, "misaligned stack access of %u bytes at fp%ld",
+                          size, (long)off);
         if ( reads_stack && !stack_range_init(&v->cur, off, size, &bad) )
-            return refuse(v, pc, "reading %u bytes at fp%ld, but fp%ld is "
-                          "not initialised", size, (long)off, (long)bad);
+            return refuse(v, pc, "reading %u bytes at fp%ld, but fp%ld is not initialised",
+                          size, (long)off, (long)bad);
         return 0;
 
     case REG_MAP:
-        return refuse(v, pc, "R%u is a map handle; map values are accessed "
-                      "through helpers only", regno);
+        return refuse(v, pc, "R%u is a map handle; map values are accessed through helpers only",
+                      regno);
 
     default:
-        return refuse(v, pc, "R%u is a scalar, not a pointer; memory "
-                      "accesses need a context or stack pointer", regno);
+        return refuse(v, pc, "R%u is a scalar, not a pointer; memory accesses need a context or stack pointer",
+                      regno);
     }
 }
 
@@ -711,8 +703,8 @@ static int check_no_pointer_store(struct verifier *v, uint32_t pc,
     if ( (rc = check_read(v, pc, regno)) )
         return rc;
     if ( is_pointer(r) )
-        return refuse(v, pc, "R%u is %s, stores of pointers are not "
-                      "allowed", regno, type_name(r));
+        return refuse(v, pc, "R%u is %s, stores of pointers are not allowed",
+                      regno, type_name(r));
     return 0;
 }
 
@@ -847,22 +839,20 @@ static int do_pointer_alu(struct verifier *v, uint32_t pc,
         return 0;
     }
     if ( !is64 )
-        return refuse(v, pc, "R%u is %s; 32-bit %s on a pointer is not "
-                      "allowed", ptr_reg, type_name(ptr), alu_name(op));
+        return refuse(v, pc, "R%u is %s; 32-bit %s on a pointer is not allowed",
+                      ptr_reg, type_name(ptr), alu_name(op));
     if ( ptr->type == REG_MAP )
-        return refuse(v, pc, "R%u is a map handle; arithmetic on map "
-                      "handles is not allowed", ptr_reg);
+        return refuse(v, pc, "R%u is a map handle; arithmetic on map handles is not allowed",
+                      ptr_reg);
     if ( op != EBPF_ALU_ADD && op != EBPF_ALU_SUB )
-        return refuse(v, pc, "R%u is %s; pointer arithmetic with %s is not "
-                      "allowed, only add and sub of a constant", ptr_reg,
-                      type_name(ptr), alu_name(op));
+        return refuse(v, pc, "R%u is %s; pointer arithmetic with %s is not allowed, only add and sub of a constant",
+                      ptr_reg, type_name(ptr), alu_name(op));
 
     if ( x && is_pointer(dst) && is_pointer(src) )
     {
         /* Distance between two pointers into the same object. */
         if ( op != EBPF_ALU_SUB || dst->type != src->type )
-            return refuse(v, pc, "R%u %s R%u: arithmetic between pointers "
-                          "is only sub of two pointers of one kind",
+            return refuse(v, pc, "R%u %s R%u: arithmetic between pointers is only sub of two pointers of one kind",
                           insn->dst, alu_name(op), insn->src);
         mark_scalar(dst, true, dst->val - src->val);
         return 0;
@@ -872,14 +862,12 @@ static int do_pointer_alu(struct verifier *v, uint32_t pc,
     {
         /* scalar += pointer gives the pointer; scalar -= pointer leaks. */
         if ( op != EBPF_ALU_ADD )
-            return refuse(v, pc, "R%u is %s; subtracting a pointer from a "
-                          "scalar is not allowed", insn->src,
-                          type_name(src));
+            return refuse(v, pc, "R%u is %s; subtracting a pointer from a scalar is not allowed",
+                          insn->src, type_name(src));
         result = *src;
         if ( !dst->known )
-            return refuse(v, pc, "R%u is an unknown scalar; pointer "
-                          "arithmetic with an unknown scalar is not "
-                          "allowed", insn->dst);
+            return refuse(v, pc, "R%u is an unknown scalar; pointer arithmetic with an unknown scalar is not allowed",
+                          insn->dst);
         delta = dst->val;
     }
     else
@@ -888,9 +876,8 @@ static int do_pointer_alu(struct verifier *v, uint32_t pc,
         if ( x )
         {
             if ( !src->known )
-                return refuse(v, pc, "R%u is an unknown scalar; pointer "
-                              "arithmetic with an unknown scalar is not "
-                              "allowed", insn->src);
+                return refuse(v, pc, "R%u is an unknown scalar; pointer arithmetic with an unknown scalar is not allowed",
+                              insn->src);
             delta = src->val;
         }
         else
@@ -965,16 +952,15 @@ static int do_cond_jmp(struct verifier *v, uint32_t pc,
     if ( (rc = check_read(v, pc, insn->dst)) )
         return rc;
     if ( is_pointer(&v->cur.regs[insn->dst]) )
-        return refuse(v, pc, "R%u is %s; comparisons of pointers are not "
-                      "allowed", insn->dst, type_name(&v->cur.regs[insn->dst]));
+        return refuse(v, pc, "R%u is %s; comparisons of pointers are not allowed",
+                      insn->dst, type_name(&v->cur.regs[insn->dst]));
     if ( x )
     {
         if ( (rc = check_read(v, pc, insn->src)) )
             return rc;
         if ( is_pointer(&v->cur.regs[insn->src]) )
-            return refuse(v, pc, "R%u is %s; comparisons of pointers are "
-                          "not allowed", insn->src,
-                          type_name(&v->cur.regs[insn->src]));
+            return refuse(v, pc, "R%u is %s; comparisons of pointers are not allowed",
+                          insn->src, type_name(&v->cur.regs[insn->src]));
     }
     return 0;
 }
@@ -1006,33 +992,30 @@ static int do_call(struct verifier *v, uint32_t pc,
         {
         case XFO_ARG_SCALAR:
             if ( r->type != REG_SCALAR )
-                return refuse(v, pc, "R%u is %s; argument %u of %s must be "
-                              "a scalar", regno, type_name(r), regno,
-                              proto->name);
+                return refuse(v, pc, "R%u is %s; argument %u of %s must be a scalar",
+                              regno, type_name(r), regno, proto->name);
             break;
 
         case XFO_ARG_MAP:
             if ( r->type != REG_MAP )
-                return refuse(v, pc, "R%u is %s; argument %u of %s must be "
-                              "a map handle", regno, type_name(r), regno,
-                              proto->name);
+                return refuse(v, pc, "R%u is %s; argument %u of %s must be a map handle",
+                              regno, type_name(r), regno, proto->name);
             map = &v->prog->maps[r->val];
             break;
 
         case XFO_ARG_STACK_IN:
         case XFO_ARG_STACK_OUT:
             if ( r->type != REG_STACK )
-                return refuse(v, pc, "R%u is %s; argument %u of %s must "
-                              "point into the stack", regno, type_name(r),
-                              regno, proto->name);
+                return refuse(v, pc, "R%u is %s; argument %u of %s must point into the stack",
+                              regno, type_name(r), regno, proto->name);
             buf_off = r->val;
             buf_out = proto->args[i] == XFO_ARG_STACK_OUT;
             break;
 
         case XFO_ARG_CONST_SIZE:
             if ( r->type != REG_SCALAR || !r->known )
-                return refuse(v, pc, "R%u is %s; argument %u of %s must be "
-                              "a constant size", regno,
+                return refuse(v, pc, "R%u is %s; argument %u of %s must be a constant size",
+                              regno,
                               r->type == REG_SCALAR ? "an unknown scalar"
                                                     : type_name(r),
                               regno, proto->name);
@@ -1041,9 +1024,8 @@ static int do_call(struct verifier *v, uint32_t pc,
                               (long)r->val, regno, proto->name,
                               proto->max_size);
             if ( map && r->val > map->value_size )
-                return refuse(v, pc, "size %ld (R%u) is larger than the "
-                              "%u-byte values of map %s", (long)r->val,
-                              regno, map->value_size, map->name);
+                return refuse(v, pc, "size %ld (R%u) is larger than the %u-byte values of map %s",
+                              (long)r->val, regno, map->value_size, map->name);
             if ( (rc = check_stack_range(v, pc, regno - 1, buf_off, r->val,
                                          "buffer")) )
                 return rc;
@@ -1054,9 +1036,9 @@ static int do_call(struct verifier *v, uint32_t pc,
                 int64_t bad;
 
                 if ( !stack_range_init(&v->cur, buf_off, r->val, &bad) )
-                    return refuse(v, pc, "%s reads %ld bytes at fp%ld, but "
-                                  "fp%ld is not initialised", proto->name,
-                                  (long)r->val, (long)buf_off, (long)bad);
+                    return refuse(v, pc, "%s reads %ld bytes at fp%ld, but fp%ld is not initialised",
+                                  proto->name, (long)r->val, (long)buf_off,
+                                  (long)bad);
                 note_stack_depth(v, buf_off);
             }
             break;
@@ -1078,8 +1060,8 @@ static int do_exit(struct verifier *v, uint32_t pc)
         return refuse(v, pc, "R0 is %s at exit; return a verdict",
                       type_name(r0));
     if ( r0->type != REG_SCALAR )
-        return refuse(v, pc, "R0 is %s at exit; programs must return a "
-                      "scalar verdict, not a pointer", type_name(r0));
+        return refuse(v, pc, "R0 is %s at exit; programs must return a scalar verdict, not a pointer",
+                      type_name(r0));
     return 0;
 }
 
@@ -1189,14 +1171,13 @@ static int check_flow(struct verifier *v, const uint8_t *tail)
     }
 
     if ( reachable )
-        return refuse(v, prog->insn_cnt - 1, "falls off the end of the "
-                      "program; the last instruction must be exit or a jump");
+        return refuse(v, prog->insn_cnt - 1, "falls off the end of the program; the last instruction must be exit or a jump");
     return 0;
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Entry points
- * ------------------------------------------------------------------------ */
+ */
 
 #define WS_ALIGN 16
 #define WS_ROUND(x) (((x) + WS_ALIGN - 1) & ~(size_t)(WS_ALIGN - 1))
@@ -1217,8 +1198,8 @@ static int check_maps(struct verifier *v)
 
     if ( prog->map_cnt > XFO_MAX_MAPS )
     {
-        xfo_log_printf(v->log, "program has %u maps, at most %u are "
-                       "allowed\n", prog->map_cnt, XFO_MAX_MAPS);
+        xfo_log_printf(v->log, "program has %u maps, at most %u are allowed\n",
+                       prog->map_cnt, XFO_MAX_MAPS);
         return -E2BIG;
     }
     for ( i = 0; i < prog->map_cnt; i++ )
@@ -1230,11 +1211,9 @@ static int check_maps(struct verifier *v)
              m->value_size % 8 || !m->max_entries ||
              m->max_entries > XFO_MAP_MAX_ENTRIES )
         {
-            xfo_log_printf(v->log, "map %u: type %u, key %u, value %u, "
-                           "entries %u: xfo maps are arrays with 4-byte keys, "
-                           "values of 8..%u bytes in steps of 8 and 1..%u "
-                           "entries\n", i, m->type, m->key_size,
-                           m->value_size, m->max_entries, XFO_MAP_MAX_VALUE,
+            xfo_log_printf(v->log, "map %u: type %u, key %u, value %u, entries %u: xfo maps are arrays with 4-byte keys, values of 8..%u bytes in steps of 8 and 1..%u entries\n",
+                           i, m->type, m->key_size, m->value_size,
+                           m->max_entries, XFO_MAP_MAX_VALUE,
                            XFO_MAP_MAX_ENTRIES);
             return -EINVAL;
         }
@@ -1258,8 +1237,8 @@ int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
     }
     if ( prog->insn_cnt > XFO_MAX_INSNS )
     {
-        xfo_log_printf(log, "program has %u instructions, at most %u are "
-                       "allowed\n", prog->insn_cnt, XFO_MAX_INSNS);
+        xfo_log_printf(log, "program has %u instructions, at most %u are allowed\n",
+                       prog->insn_cnt, XFO_MAX_INSNS);
         return -E2BIG;
     }
     if ( (rc = check_maps(&v)) )
@@ -1267,8 +1246,8 @@ int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
     if ( !workspace ||
          workspace_size < xfo_verifier_workspace_size(prog->insn_cnt) )
     {
-        xfo_log_printf(log, "verifier workspace of %lu bytes is too small, "
-                       "%lu needed\n", (unsigned long)workspace_size,
+        xfo_log_printf(log, "verifier workspace of %lu bytes is too small, %lu needed\n",
+                       (unsigned long)workspace_size,
                        (unsigned long)xfo_verifier_workspace_size(
                            prog->insn_cnt));
         return -ENOSPC;
@@ -1308,9 +1287,9 @@ int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
 
  out:
     if ( !rc && log && log->level >= XFO_LOG_VERBOSE )
-        xfo_log_printf(log, "accepted: %u insns visited, %u merge points, "
-                       "stack depth %u\n", v.stats.insns_visited,
-                       v.stats.merge_points, v.stats.stack_depth);
+        xfo_log_printf(log, "accepted: %u insns visited, %u merge points, stack depth %u\n",
+                       v.stats.insns_visited, v.stats.merge_points,
+                       v.stats.stack_depth);
     if ( stats )
         *stats = v.stats;
     return rc;

@@ -15,10 +15,10 @@
 
 #include "ebpf.h"
 
-/* ------------------------------------------------------------------------
+/*
  * Log: a caller-supplied text buffer, always NUL-terminated, that never
  * overflows. Like Linux's bpf_verifier_log, the caller owns the memory.
- * ------------------------------------------------------------------------ */
+ */
 #define XFO_LOG_ERRORS   1            /* the reason for a refusal */
 #define XFO_LOG_VERBOSE  2            /* plus every instruction and state */
 
@@ -44,12 +44,12 @@ void xfo_log_vprintf(struct xfo_log *log, const char *fmt, va_list ap);
 int xfo_snprintf(char *buf, size_t size, const char *fmt, ...)
     XFO_PRINTF(3, 4);
 
-/* ------------------------------------------------------------------------
+/*
  * Bytecode: a program's instructions and the maps they name, as Xen loads
  * it and the verifier and the disassembler see it (libxfo's struct
  * xfo_program is a program of a policy object; Xen has its own record of
  * a loaded program).
- * ------------------------------------------------------------------------ */
+ */
 struct xfo_bytecode {
     const struct ebpf_insn *insns;
     uint32_t insn_cnt;
@@ -57,10 +57,10 @@ struct xfo_bytecode {
     uint32_t map_cnt;
 };
 
-/* ------------------------------------------------------------------------
+/*
  * Helper prototypes, shared by the verifier, the disassembler and the
  * helper implementations in Xen and in userspace.
- * ------------------------------------------------------------------------ */
+ */
 enum xfo_arg_kind {
     XFO_ARG_NONE = 0,                 /* unused slot: anything allowed */
     XFO_ARG_SCALAR,                   /* an initialised non-pointer */
@@ -89,9 +89,9 @@ const struct xfo_helper_proto *xfo_helper_proto(uint32_t id);
 int xfo_trace_append(uint8_t *buf, uint32_t cap, uint32_t *len,
                      const void *data, uint32_t size);
 
-/* ------------------------------------------------------------------------
+/*
  * Verifier (the hypervisor profile; rules in docs/verifier.md).
- * ------------------------------------------------------------------------ */
+ */
 struct xfo_verifier_stats {
     uint32_t insns_visited;           /* instructions checked */
     uint32_t merge_points;            /* jump targets with joined states */
@@ -112,9 +112,9 @@ int xfo_verify(const struct xfo_bytecode *prog, void *workspace,
                size_t workspace_size, struct xfo_log *log,
                struct xfo_verifier_stats *stats);
 
-/* ------------------------------------------------------------------------
+/*
  * Interpreter for the whole ISA of RFC 9669.
- * ------------------------------------------------------------------------ */
+ */
 
 /* Calls helper id with r1..r5; sets *err nonzero for an unknown helper. */
 typedef uint64_t xfo_helper_call_t(void *opaque, uint32_t id,
@@ -204,11 +204,9 @@ void *xfo_vm_stack_buf(const struct xfo_vm *vm, uint64_t addr,
  */
 uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
 
-/* ------------------------------------------------------------------------
- * Verdicts (core/verdict.c).
- * ------------------------------------------------------------------------ */
-
 /*
+ * Verdicts (core/verdict.c).
+ *
  * Whether Xen may act on a program's verdict for the fault ctx describes
  * (the context the program ran on, with the region Xen found for it):
  * true, and *reason is XFO_BOUNCE_NR, when the fault goes on to the
@@ -228,9 +226,9 @@ uint32_t xfo_vm_fuse(struct ebpf_insn *insns, uint32_t cnt);
 bool xfo_verdict_applies(const struct xfo_fault_ctx *ctx, uint64_t verdict,
                          unsigned int *reason);
 
-/* ------------------------------------------------------------------------
+/*
  * Disassembler: Linux verifier-log syntax, e.g. "r2 = *(u32 *)(r1 +8)".
- * ------------------------------------------------------------------------ */
+ */
 
 /*
  * Writes the text of the instruction at pc into buf and returns how many
