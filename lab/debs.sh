@@ -129,7 +129,7 @@ literal_re() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 kernel_abi_offered() {
 	local kind
 	for kind in image headers; do
-		ls "$DEB_CACHE"/linux-"$kind-$1"-amd64_*.deb >/dev/null 2>&1 && continue
+		compgen -G "$DEB_CACHE/linux-$kind-$1-amd64_*.deb" >/dev/null && continue
 		[ -n "$(offered_versions "linux-$kind-$1-amd64")" ] || return 1
 	done
 }

@@ -77,7 +77,7 @@ done
 stamp=$LAB_SYSROOT/.xfo-debs
 want=$(printf '%s\n' "${debs[@]##*/}" | sort)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-	log "unpacking ${#debs[@]} packages into ${LAB_SYSROOT#$XFO_ROOT/}"
+	log "unpacking ${#debs[@]} packages into ${LAB_SYSROOT#"$XFO_ROOT"/}"
 	rm -rf "$LAB_SYSROOT"
 	mkdir -p "$LAB_SYSROOT"
 	for d in "${debs[@]}"; do
@@ -92,7 +92,7 @@ kver=${kimage#linux-image-}
 	die "$kimage has no /boot/vmlinuz-$kver"
 [ -d "$LAB_SYSROOT/lib/modules/$kver" ] ||
 	die "$kimage has no /lib/modules/$kver"
-xengz=$(ls "$LAB_SYSROOT"/boot/xen-4.17*-amd64.gz 2>/dev/null | sort -V | tail -n 1 || true)
+xengz=$(compgen -G "$LAB_SYSROOT/boot/xen-4.17*-amd64.gz" | sort -V | tail -n 1 || true)
 [ -n "$xengz" ] || die "xen-hypervisor-4.17-amd64 has no /boot/xen-4.17*-amd64.gz"
 
 # QEMU's -kernel wants the uncompressed multiboot ELF.

@@ -14,7 +14,7 @@
 #
 # Usage: tests/run-tests.sh [--tier check|all] BUILD_DIR...
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 tier=all
 if [ "${1:-}" = --tier ]; then

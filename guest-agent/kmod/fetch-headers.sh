@@ -83,7 +83,7 @@ mkdir -p "$out/headers"
 for f in "${files[@]}"; do
 	dpkg -x "$f" "$out/headers" || die "dpkg -x $f failed"
 done
-[ -f "$hdr/Makefile" ] || die "linux-headers-$abi-amd64 has no ${hdr#$out/headers}/Makefile"
+[ -f "$hdr/Makefile" ] || die "linux-headers-$abi-amd64 has no ${hdr#"$out"/headers}/Makefile"
 
 # The Makefile names the -common tree by its installed path.
 common=$out/headers/usr/src/linux-headers-$abi-common

@@ -3,7 +3,7 @@
 # against the checked core interpreter through xfo-conformance-plugin.
 # Usage: tests/suites/conformance.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 build=${1:?usage: $0 BUILD_DIR}
 . tests/conformance/shared.sh

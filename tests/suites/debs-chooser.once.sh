@@ -6,7 +6,7 @@
 # on without the headers, and when nothing fits. No network, no apt.
 # Usage: tests/suites/debs-chooser.once.sh [BUILD_DIR]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 root=$PWD
 
 T=$(mktemp -d)

@@ -5,7 +5,7 @@
 # so this runs once, after `make test-build` has made that variant.
 # Usage: tests/suites/readme.once.sh BUILD_DIR (unused)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
