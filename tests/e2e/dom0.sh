@@ -194,7 +194,7 @@ probe abi timeout 120 xfo_probe abi
 
 # --- a PV domU is refused every control op -----------------------------------
 if lab_domu_start e2e >/tmp/domu-create.out 2>&1; then
-	pass domu.create
+	note "setup: domU e2e created"
 	# A program attached to the domU, which dies with it attached.
 	DU=$(xl domid e2e 2>/dev/null)
 	out=$(timeout 30 xfoctl -j domain attach "$DU" "$BPF/zero_fill.bpf.o" 2>&1)

@@ -43,7 +43,7 @@ if ! lab_domu_start $NAME >/tmp/create.out 2>&1; then
 fi
 D=$(xl domid $NAME 2>/dev/null)
 note "domU $NAME is domain $D (xl create took $(echo "$(lab_elapsed) $t0" | awk '{ printf "%.1f", $1 - $2 }') s)"
-pass domu.create
+note "setup: domU $NAME created"
 G=/local/domain/$D/data/e2e
 X=/local/domain/$D/data/xfo
 SEQ=0

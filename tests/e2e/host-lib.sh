@@ -6,8 +6,8 @@
 
 # make_xen SUITE LOG: builds the patched Xen (`make xen`, output in LOG)
 # when build/xen/xen is missing or older than hypervisor-patch/, core/ or
-# include/xfo.h. Then "pass make_xen"; or "fail make_xen WHY" and status
-# 1. SUITE names the suite in the progress lines.
+# include/xfo.h. Setup, not a case: a note when it worked; "fail make_xen
+# WHY" and status 1 when it did not. SUITE names the suite in the lines.
 make_xen() {
 	local suite=$1 log=$2 stale="" newer
 
@@ -35,7 +35,7 @@ make_xen() {
 		fail make_xen "make xen left no build/xen/xen"
 		return 1
 	fi
-	pass make_xen
+	echo "$suite: note: setup: the patched Xen is build/xen/xen"
 }
 
 # lab_results CLEAN_LOG RESULTS PREFIX CONTEXT_LINES: the payload's
@@ -87,14 +87,11 @@ lab_clean_log() {
 	fi
 }
 
-# time_budget SECONDS: the suite so far took at most SECONDS.
-time_budget() {
+# time_note SECONDS: how long the suite took against its budget. A note:
+# timing goals are the benchmarks', and the boot's own timeout is the limit.
+time_note() {
 	local t
 
 	t=$(elapsed)
-	if [ "$t" -le "$1" ]; then
-		pass "time_budget (${t}s of $1s)"
-	else
-		fail time_budget "the suite took ${t}s, more than $1s"
-	fi
+	echo "note: the suite took ${t}s (budget $1s)$([ "$t" -le "$1" ] || echo ': OVER BUDGET')"
 }

@@ -69,9 +69,9 @@ end=$(grep -oE 'XFO-LAB-END rc=[0-9]+' "$LAB/xen-e2e.clean.log" | head -n 1)
 if [ -z "$end" ]; then
 	fail boot "dom0 never printed XFO-LAB-END (boot exited $boot_rc; log: $LOG)"
 else
-	pass boot
+	echo "xen-e2e: note: setup: booted to the end line"
 fi
 
 lab_clean_log "$LAB/xen-e2e.clean.log" "$LOG"
-time_budget $BUDGET
+time_note $BUDGET
 exit 0
