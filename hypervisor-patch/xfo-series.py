@@ -223,8 +223,20 @@ def run(cmd, cwd, stdin=None):
     return r.returncode, r.stdout
 
 
+def series_epoch():
+    """The date the commits carry, so that the same sources give the same
+    patches: SOURCE_DATE_EPOCH, else the last commit of the xfo tree that
+    changed what the series is made of."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    rc, out = run(["git", "log", "-1", "--format=%ct", "--",
+                   "hypervisor-patch", "core", "include/xfo.h"], TOP)
+    return int(out.strip()) if rc == 0 and out.strip().isdigit() else 0
+
+
 def commit(steps, tree):
     name, email = AUTHOR[:AUTHOR.index(" <")], AUTHOR[AUTHOR.index("<") + 1:-1]
+    epoch = series_epoch()
     env_git = ["git", "-c", "user.name=" + name, "-c", "user.email=" + email,
                "-c", "commit.gpgsign=false"]
     for i, s in enumerate(steps):
@@ -252,6 +264,9 @@ def commit(steps, tree):
         if rc == 0:
             die("step %s changes nothing" % s["name"])
         msg = s["subject"] + "\n\n" + "\n".join(s["body"]) + "\n"
+        date = "@%d +0000" % (epoch + i)
+        os.environ["GIT_AUTHOR_DATE"] = date
+        os.environ["GIT_COMMITTER_DATE"] = date
         rc, out = run(env_git + ["commit", "-q", "-s", "--no-verify",
                                  "--author", AUTHOR, "-m", msg], tree)
         if rc:
