@@ -16,6 +16,7 @@
 #     lock; common/xfo/ holds no x86/PV specifics; every control op goes
 #     through xsm_xfo_op(XSM_PRIV); the sources keep Xen's style where a
 #     grep can tell;
+#   - no step marker of the sources in `make xen-patch`'s output;
 #   - `make xen-patch`'s series: each patch at most 400 lines (but the
 #     imports of xfo's own ABI header and core), one author with a
 #     Signed-off-by, only adding lines; it applies to the pristine Debian
@@ -268,6 +269,14 @@ patches=$(find "$series" -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
 note "the series has $(echo "$patches" | wc -l) patches"
 abs_patches=()
 for p in $patches; do abs_patches+=("$(realpath "$p")"); done
+
+# The step markers of the sources stay in hypervisor-patch/.
+leaked=$(grep -l 'xfo-step:' "$patchfile" "${abs_patches[@]}" 2>/dev/null)
+if [ -z "$leaked" ]; then
+	pass "no step marker in the single patch or the series"
+else
+	fail "no step marker in the single patch or the series" "in $leaked"
+fi
 
 # The imports are xfo's own ABI header and core, copied unchanged (their
 # steps say "import" in hypervisor-patch/series): one patch each whatever
