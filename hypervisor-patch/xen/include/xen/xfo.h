@@ -2,10 +2,10 @@
 /*
  * xfo: eBPF page-fault offload for PV guests (common/xfo/).
  *
- * What the rest of Xen sees of it: the teardown call made when a domain
- * dies.
+ * What the rest of Xen sees of it:
+ *  - xfo_domain_destroy(), when a domain dies;
  * xfo-step: fault
- * And the page-fault hook.
+ *  - xfo_page_fault(), the hook in do_page_fault().
  * xfo-step: end
  */
 #ifndef __XEN_XFO_H__
