@@ -3,7 +3,8 @@
 #
 #   make xen        build/xen/xen (multiboot ELF for QEMU -kernel), xen.gz
 #   make xen-patch  build/xen/xfo-xen-4.17.patch, one patch -p1 for any
-#                   Xen 4.17 tree
+#                   Xen 4.17 tree, and build/xen/series/, the same as a
+#                   git format-patch series for review
 #
 # XFO_XEN_VERSION, XFO_XEN_CONFIG and JOBS are passed on through the
 # environment; hypervisor-patch/xen-build.sh documents them.
@@ -13,6 +14,7 @@ xen:
 
 xen-patch:
 	hypervisor-patch/xen-build.sh patch
+	hypervisor-patch/xen-build.sh series
 
 xen-src:
 	hypervisor-patch/xen-build.sh fetch

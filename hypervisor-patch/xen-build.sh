@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# Builds Xen 4.17 with xfo from Debian's source package, and writes the one
-# self-contained patch. `make xen` and `make xen-patch` call this script;
-# docs/hypervisor.md explains the result.
+# Builds Xen 4.17 with xfo from Debian's source package, and writes the
+# patches for other trees. `make xen` and `make xen-patch` call this
+# script; docs/hypervisor.md explains the result.
+#
+# xfo's side of Xen is in hypervisor-patch/: the files it adds, as sources
+# in Xen's layout under xen/, and the hunks in stock Xen files as patches
+# in stock/; hypervisor-patch/series names them step by step
+# (xfo-series.py reads it).
 #
 #   xen-build.sh fetch        get the source package into $B/src
-#   xen-build.sh build        fetch, unpack, patch, sync core, configure,
-#                             build; results in $B/xen, $B/xen.gz
-#   xen-build.sh patch [OUT]  write OUT ($B/xfo-xen-4.17.patch): the series,
-#                             core/ and include/xfo.h as one patch -p1
+#   xen-build.sh build        fetch, unpack, apply the stock patches, sync
+#                             the sources and core, configure, build;
+#                             results in $B/xen, $B/xen.gz
+#   xen-build.sh patch [OUT]  write OUT ($B/xfo-xen-4.17.patch): everything
+#                             (stock hunks, sources, core/, include/xfo.h)
+#                             as one patch -p1
+#   xen-build.sh series [DIR] write DIR ($B/series): the steps of
+#                             hypervisor-patch/series as git format-patch
+#                             patches against the upstream orig tarball
 #   xen-build.sh unpack DIR [debian|orig]
 #                             a fresh pristine tree in DIR: the Debian
 #                             source with Debian's patches (default) or
 #                             the upstream orig tarball alone
 #   xen-build.sh apply-series DIR
-#                             apply the series to the tree in DIR, naming
-#                             the patch that does not apply
+#                             apply the stock patches to the tree in DIR,
+#                             naming the patch that does not apply
 #   xen-build.sh sync-core DIR
-#                             copy core/ and include/xfo.h into the tree
+#                             copy the sources, core/ and include/xfo.h
+#                             into the tree
 #   xen-build.sh configure DIR / compile DIR
 #                             defconfig + CONFIG_XFO=y; build the hypervisor
-#   xen-build.sh devtree DIR  a git tree with the series as commits, to edit
-#   xen-build.sh export DIR   write DIR's commits back as the series
+#   xen-build.sh devtree DIR  a git tree of the orig tarball with the series
+#                             as commits, to read, bisect or build
 #
 # Environment:
 #   XFO_XEN_VERSION  the Debian version of source package xen to use
@@ -44,9 +55,11 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 extra_config=${XFO_XEN_CONFIG:-}
 
 # Files the build copies into the Xen tree: the one source of truth stays
-# in core/ and include/.
-CORE_DEST=xen/common/xfo
+# in core/ and include/ (xfo-series.py names the same places).
+CORE_DEST=xen/common/xfo/core
 HDR_DEST=xen/include/public/xfo.h
+series_tool=$here/xfo-series.py
+AUTHOR="xfo <xfo@localhost>"
 
 msg() { echo "xen-build: $*"; }
 die() { echo "xen-build: error: $*" >&2; exit 1; }
@@ -150,7 +163,7 @@ dsc_file() { echo "$B/src/xen_$(noepoch "$(src_version)").dsc"; }
 # unpack DIR [debian|orig]
 # ---------------------------------------------------------------------------
 unpack() {
-	local dir=$1 kind=${2:-debian} tmp orig
+	local dir=$1 kind=${2:-debian} orig
 	[ -f "$B/src/version" ] || fetch
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$(dirname "$dir")"
@@ -175,12 +188,13 @@ unpack() {
 }
 
 # ---------------------------------------------------------------------------
-# The series. Patches are applied one by one, each first with --dry-run, so
-# a failure names the patch and leaves the tree with the earlier ones
-# applied and recorded in DIR/.xfo-applied (to be reversed later).
+# The stock patches, in the order of hypervisor-patch/series. They are
+# applied one by one, each first with --dry-run, so a failure names the
+# patch and leaves the tree with the earlier ones applied and recorded in
+# DIR/.xfo-applied (to be reversed later).
 # ---------------------------------------------------------------------------
 series_list() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/series"
+	"$series_tool" stock
 }
 
 # Files a patch touches, relative to the top of the tree.
@@ -192,14 +206,14 @@ patch_files() {
 apply_one() {
 	local dir=$1 p=$2 out
 	if ! out=$(cd "$dir" && patch -p1 --dry-run --batch --forward \
-			--no-backup-if-mismatch <"$here/$p" 2>&1); then
+			--no-backup-if-mismatch <"$here/stock/$p" 2>&1); then
 		echo "$out" | sed 's/^/xen-build:   /' >&2
 		die "patch $p does not apply to $(cat "$dir/.xfo-source" 2>/dev/null || echo "$dir")"
 	fi
 	(cd "$dir" && patch -p1 -s --batch --forward --no-backup-if-mismatch \
-		<"$here/$p") || die "patch $p failed after a clean dry run"
+		<"$here/stock/$p") || die "patch $p failed after a clean dry run"
 	mkdir -p "$dir/.xfo-applied"
-	cp "$here/$p" "$dir/.xfo-applied/"
+	cp "$here/stock/$p" "$dir/.xfo-applied/"
 	echo "$p" >>"$dir/.xfo-applied/series"
 }
 
@@ -208,7 +222,7 @@ apply_series() {
 	[ -d "$dir" ] || die "no tree at $dir"
 	[ ! -s "$dir/.xfo-applied/series" ] || die "$dir already has a series applied"
 	for p in $(series_list); do
-		[ -f "$here/$p" ] || die "series names $p, which is not in $here"
+		[ -f "$here/stock/$p" ] || die "series names $p, which is not in $here"
 		apply_one "$dir" "$p"
 		msg "applied $p"
 	done
@@ -220,7 +234,7 @@ series_current() {
 	[ -f "$dir/.xfo-applied/series" ] || return 1
 	[ "$(cat "$dir/.xfo-applied/series")" = "$(series_list)" ] || return 1
 	for p in $(series_list); do
-		cmp -s "$here/$p" "$dir/.xfo-applied/$p" || return 1
+		cmp -s "$here/stock/$p" "$dir/.xfo-applied/$p" || return 1
 	done
 }
 
@@ -239,7 +253,7 @@ refresh_series() {
 	msg "the series changed: re-applying it"
 	snap=$(mktemp -d)
 	files=$( (patch_files "$dir"/.xfo-applied/*.patch; \
-		  for p in $(series_list); do patch_files "$here/$p"; done) | sort -u)
+		  for p in $(series_list); do patch_files "$here/stock/$p"; done) | sort -u)
 	for f in $files; do
 		if [ -f "$dir/$f" ]; then
 			mkdir -p "$snap/$(dirname "$f")"
@@ -268,9 +282,10 @@ refresh_series() {
 }
 
 # ---------------------------------------------------------------------------
-# sync-core DIR: core/*.[ch] to xen/common/xfo/, include/xfo.h to
+# sync-core DIR: the sources of hypervisor-patch/xen/ (markers removed),
+# core/*.[ch] to xen/common/xfo/core/, include/xfo.h to
 # xen/include/public/xfo.h; only files whose content differs are copied,
-# so make sees only real changes. Stale copies of removed core files go.
+# so make sees only real changes. Stale files in xfo's directories go.
 # ---------------------------------------------------------------------------
 sync_file() {
 	if ! cmp -s "$1" "$2"; then
@@ -280,8 +295,23 @@ sync_file() {
 }
 
 sync_core() {
-	local dir=$1 f
-	[ -d "$dir/$CORE_DEST" ] || die "$dir/$CORE_DEST missing: is the series applied?"
+	local dir=$1 f rel sources
+	[ -f "$dir/.xfo-applied/series" ] ||
+		die "$dir has no stock patches applied (apply-series first)"
+	"$series_tool" files "$dir" | sed 's/^/xen-build: synced /' ||
+		die "could not copy hypervisor-patch/xen/ into $dir"
+	# (a list, not a pipe into grep -q: under pipefail a grep that stops
+	# reading early fails the pipe)
+	sources=$("$series_tool" list) || die "hypervisor-patch/series is not consistent"
+	for f in "$dir"/xen/common/xfo/*.[ch] "$dir"/xen/common/xfo/Makefile; do
+		[ -e "$f" ] || continue
+		rel=${f#"$dir"/}
+		if ! grep -qxF "$rel" <<<"$sources"; then
+			rm -f "$f" "${f%.c}.o"
+			msg "removed stale $rel"
+		fi
+	done
+	mkdir -p "$dir/$CORE_DEST"
 	for f in core/*.c core/*.h; do
 		sync_file "$f" "$dir/$CORE_DEST/$(basename "$f")" "$dir"
 	done
@@ -309,6 +339,7 @@ set_config() {
 configure() {
 	local dir=$1 stamp want_cfg kv
 	stamp="$dir/xen/.xfo-config-stamp"
+	[ -f "$dir/xen/common/Kconfig" ] || die "no Xen tree at $dir"
 	want_cfg="CONFIG_XFO=y $extra_config|$(cat "$dir"/xen/common/Kconfig \
 		"$dir"/xen/arch/x86/Kconfig | sha256sum | cut -d' ' -f1)"
 	if [ -f "$dir/xen/.config" ] && [ -f "$stamp" ] &&
@@ -374,19 +405,25 @@ build() {
 
 # ---------------------------------------------------------------------------
 # patch [OUT]: one patch -p1 against a pristine 4.17 tree, made by diffing
-# the pristine versions of the files the series touches against the same
-# files with the series applied and core/ and include/xfo.h added.
+# the pristine versions of the files the stock patches touch against the
+# same files with the stock patches applied, plus the sources, core/ and
+# include/xfo.h added.
 # ---------------------------------------------------------------------------
-single_patch() {
-	local out=${1:-$B/xfo-xen-4.17.patch} work pristine files f p
+pristine_orig() {
 	fetch
 	pristine="$B/pristine"
 	if [ ! -f "$pristine/.xfo-source" ] ||
 	   [ "$(cat "$pristine/.xfo-source")" != "$(src_version) orig" ]; then
 		unpack "$pristine" orig
 	fi
+}
+
+single_patch() {
+	local out=${1:-$B/xfo-xen-4.17.patch} work pristine files f p
+	"$series_tool" check || die "hypervisor-patch/series is not consistent"
+	pristine_orig
 	work=$(mktemp -d)
-	files=$(for p in $(series_list); do patch_files "$here/$p"; done | sort -u)
+	files=$(for p in $(series_list); do patch_files "$here/stock/$p"; done | sort -u)
 	mkdir -p "$work/a" "$work/b"
 	for f in $files; do
 		if [ -f "$pristine/$f" ]; then
@@ -398,6 +435,7 @@ single_patch() {
 	cp "$pristine/.xfo-source" "$work/b/.xfo-source"
 	apply_series "$work/b" >/dev/null
 	rm -rf "$work/b/.xfo-applied" "$work/b/.xfo-source"
+	"$series_tool" files "$work/b" >/dev/null
 	mkdir -p "$work/b/$CORE_DEST"
 	cp core/*.c core/*.h "$work/b/$CORE_DEST/"
 	cp include/xfo.h "$work/b/$HDR_DEST"
@@ -410,9 +448,10 @@ single_patch() {
 		echo "    patch -p1 < $(basename "$out")"
 		echo "then enable CONFIG_XFO=y (docs/hypervisor.md in the xfo tree)."
 		echo
-		echo "Contents: the series in xfo's hypervisor-patch/,"
+		echo "Contents: the stock-file patches in xfo's hypervisor-patch/stock/,"
 		series_list | sed 's/^/    /'
-		echo "plus xfo's core/*.[ch] as $CORE_DEST/ and include/xfo.h as"
+		echo "the sources in xfo's hypervisor-patch/xen/ at the same paths,"
+		echo "xfo's core/*.[ch] as $CORE_DEST/ and include/xfo.h as"
 		echo "$HDR_DEST."
 		echo
 		(cd "$work" && diff -Nru a b) |
@@ -424,45 +463,41 @@ single_patch() {
 }
 
 # ---------------------------------------------------------------------------
-# devtree DIR / export DIR: edit the series as git commits.
+# devtree DIR: the orig tarball as a git tree (tag xfo-base) with one
+# commit per step of hypervisor-patch/series. series [DIR]: those commits
+# as git format-patch patches in DIR, the old ones removed first.
 # ---------------------------------------------------------------------------
 devtree() {
-	local dir=$1 p
-	fetch
-	unpack "$dir" debian
+	local dir=$1
+	"$series_tool" check || die "hypervisor-patch/series is not consistent"
+	pristine_orig
+	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
+	cp -a "$pristine" "$dir"
+	rm -f "$dir/.xfo-source"
 	(
 		cd "$dir"
 		git init -q
-		printf '%s\n' "/$CORE_DEST/*.[ch]" "/$HDR_DEST" .xfo-source \
-			'*.o' '*.d' '*.cmd' >>.git/info/exclude
 		git add -A -f . >/dev/null
-		git -c user.name=xfo -c user.email=xfo@localhost \
-			commit -q -m "xen $(src_version), pristine" --no-verify
+		git -c user.name="${AUTHOR% <*}" -c user.email=xfo@localhost \
+			-c commit.gpgsign=false commit -q --no-verify \
+			-m "xen $(src_version), orig tarball" ||
+			die "git commit of the pristine tree in $dir failed"
 		git tag xfo-base
-		for p in $(series_list); do
-			git -c user.name=xfo -c user.email=xfo@localhost am -q \
-				--committer-date-is-author-date "$here/$p" ||
-				die "git am $p failed"
-		done
 	)
-	sync_core "$dir"
-	msg "dev tree at $dir: edit, commit (git commit --fixup/rebase -i), then"
-	msg "  $0 export $dir"
+	"$series_tool" commit "$dir" || die "committing the series in $dir failed"
+	msg "dev tree at $dir: $(git -C "$dir" rev-list --count xfo-base..HEAD) commits on xfo-base"
 }
 
-export_series() {
-	local dir=$1 out
-	git -C "$dir" rev-parse -q --verify xfo-base >/dev/null ||
-		die "$dir is not a devtree (no tag xfo-base)"
-	rm -f "$here"/[0-9][0-9][0-9][0-9]-*.patch
-	out=$(git -C "$dir" format-patch --zero-commit --no-signature \
-		--no-numbered -o "$here" xfo-base..HEAD)
-	{
-		echo "# The xfo patch series against Xen 4.17, applied in this order"
-		echo "# with patch -p1 at the top of the tree (see docs/hypervisor.md)."
-		for p in $out; do basename "$p"; done
-	} >"$here/series"
-	msg "exported $(echo "$out" | wc -w) patches to $here"
+series_patches() {
+	local out=${1:-$B/series} tree="$B/series-tree" n
+	devtree "$tree" >/dev/null
+	rm -rf "$out"
+	mkdir -p "$out"
+	git -C "$tree" format-patch -q --zero-commit --no-signature \
+		-o "$out" xfo-base..HEAD || die "git format-patch failed"
+	n=$(find "$out" -name '[0-9]*.patch' | wc -l)
+	msg "wrote $n patches to $out"
 }
 
 cmd=${1:-build}
@@ -480,13 +515,13 @@ case "$cmd" in
 fetch) fetch ;;
 build) build ;;
 patch) single_patch "$@" ;;
+series) series_patches "$@" ;;
 unpack) fetch; unpack "$@" ;;
 apply-series) apply_series "$1" ;;
 sync-core) sync_core "$1" ;;
 configure) configure "$1" ;;
 compile) compile "$1" ;;
 devtree) devtree "$1" ;;
-export) export_series "$1" ;;
-*) die "unknown command $cmd (fetch, build, patch, unpack, apply-series," \
-       "sync-core, configure, compile, devtree, export)" ;;
+*) die "unknown command $cmd (fetch, build, patch, series, unpack," \
+       "apply-series, sync-core, configure, compile, devtree)" ;;
 esac

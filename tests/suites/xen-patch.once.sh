@@ -1,28 +1,41 @@
 #!/usr/bin/env bash
 # tier: lab
-# The Xen patch (hypervisor-patch/, docs/hypervisor.md):
-#   - the series applies to the pristine Debian source and to the upstream
-#     orig tarball, and carries no copy of core/;
-#   - `make xen` builds a hypervisor with CONFIG_XFO=y (incremental: cheap
-#     when build/xen is current);
-#   - `make xen-patch`'s single patch applies with patch -p1 to a fresh
-#     pristine tree, and that tree builds too (the build is redone only when
-#     the patch changed: its sha256 is the cache key);
-#   - the core Xen compiles is byte for byte core/ and include/xfo.h;
-#   - (with XFO_CHECK_PREFIXES=1) every prefix of the series builds (each patch on top of the ones
-#     before it; redone only when the series changed);
-#   - the hook sits right before the injection in do_page_fault(), the
+# The Xen side (hypervisor-patch/, docs/hypervisor.md):
+#   - hypervisor-patch/series names every source of hypervisor-patch/xen/
+#     and every stock patch once, and its step markers are consistent;
+#   - the stock patches apply to the pristine Debian source and to the
+#     upstream orig tarball, change only stock files and carry no core/;
+#   - `make xen` builds a hypervisor with CONFIG_XFO=y from the sources
+#     (incremental: cheap when build/xen is current), whose symbols hold
+#     the hypercall, the hook, the resolver, the verifier and the
+#     interpreter;
+#   - the tree `make xen` compiled holds the sources, core/ and
+#     include/xfo.h byte for byte (markers removed), and nothing else in
+#     xfo's directories;
+#   - the hook sits right before the injection in do_page_fault(); the
 #     resolver installs PTEs through mod_l1_entry() under the L1's page
-#     lock, and xfo.c, xen/xfo.h and pv/xfo.c follow Xen's coding style
-#     where a script can tell.
+#     lock; common/xfo/ holds no x86/PV specifics; every control op goes
+#     through xsm_xfo_op(XSM_PRIV); the sources keep Xen's style where a
+#     grep can tell;
+#   - no step marker of the sources in `make xen-patch`'s output;
+#   - `make xen-patch`'s series: each patch at most 400 lines (but the
+#     imports of xfo's own ABI header and core), one author with a
+#     Signed-off-by, only adding lines; it applies to the pristine Debian
+#     source and that tree builds; applied to the orig tarball it gives
+#     the same tree as the single patch;
+#   - the single patch applies cleanly to a fresh pristine tree and that
+#     tree builds (each build is redone only when its input changed);
+#   - (with XFO_CHECK_PREFIXES=1) the tree builds after each patch of the
+#     series (redone only when the series changed).
 # Needs the network once, to fetch Xen's source package (scripts/deps.sh
 # adds the deb-src entry); later runs reuse build/xen/src.
 # Usage: tests/suites/xen-patch.once.sh BUILD_DIR
 set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
+cd "$(dirname "$0")/../.." || exit 2
 
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 xb=hypervisor-patch/xen-build.sh
+xs=hypervisor-patch/xfo-series.py
 B=build/xen
 # Not under BUILD_DIR: the top Makefile includes every *.d file below
 # $(O), and Xen trees are full of them. BUILD_DIR is not used otherwise.
@@ -30,50 +43,68 @@ work="$B/suite"
 mkdir -p "$work"
 log="$work/step.log"
 
+# The size a patch of the series may have, in lines of its file.
+MAX_PATCH_LINES=400
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
+note() { echo "note: $1"; }
 # The last lines of the step log, on one line, for a FAIL message.
 why() { grep -v '^ *$' "$log" | tail -n "${1:-3}" | tr '\n' ' ' | cut -c1-400; }
-
-# --- the source -----------------------------------------------------------
-if $xb fetch >"$log" 2>&1; then
-	version=$(cat "$B/src/version")
-	pass "fetch xen source $version$( [ -f "$B/src/fallback" ] && echo " (FALLBACK: $(cat "$B/src/fallback") not fetchable)")"
-else
-	cat "$log"
-	fail "fetch xen source" "$(why)"
-	exit 1
-fi
-
-# --- the series against pristine trees ------------------------------------
-for kind in debian orig; do
-	tree="$work/series-$kind"
-	if $xb unpack "$tree" "$kind" >"$log" 2>&1 &&
-	   $xb apply-series "$tree" >>"$log" 2>&1; then
-		pass "series applies to pristine $kind tree of $version"
+# A setup step that must work for the checks after it: a note, or the
+# log and a FAIL, and the suite stops.
+setup() {
+	local what=$1
+	shift
+	if "$@" >"$log" 2>&1; then
+		note "$what"
 	else
 		cat "$log"
-		fail "series applies to pristine $kind tree of $version" "$(why 2)"
+		fail "$what" "$(why)"
+		exit 1
+	fi
+}
+
+# --- the source -----------------------------------------------------------
+setup "fetched xen source" $xb fetch
+version=$(cat "$B/src/version")
+[ -f "$B/src/fallback" ] &&
+	note "xen source $version is a FALLBACK: $(cat "$B/src/fallback") not fetchable"
+
+# --- the manifest and the stock patches -----------------------------------
+if $xs check >"$log" 2>&1; then
+	pass "series names every source and stock patch once, markers consistent"
+else
+	fail "series names every source and stock patch once, markers consistent" "$(why)"
+fi
+
+for kind in debian orig; do
+	tree="$work/stock-$kind"
+	if $xb unpack "$tree" "$kind" >"$log" 2>&1 &&
+	   $xb apply-series "$tree" >>"$log" 2>&1; then
+		pass "stock patches apply to pristine $kind tree of $version"
+	else
+		cat "$log"
+		fail "stock patches apply to pristine $kind tree of $version" "$(why 2)"
 	fi
 	rm -rf "$tree"
 done
 
-copies=$(grep -lE '^\+\+\+ b/xen/(common/xfo/[^/]*\.[ch]|include/public/xfo\.h)' \
-	hypervisor-patch/*.patch 2>/dev/null || true)
-if [ -z "$copies" ]; then
-	pass "series carries no copy of core/ or include/xfo.h"
+bad=$(grep -lE '^(\+\+\+ b/xen/(common/xfo/|include/public/xfo\.h)|--- /dev/null)' \
+	hypervisor-patch/stock/*.patch 2>/dev/null || true)
+copies=$(find hypervisor-patch/xen -path '*/common/xfo/core/*' \
+	\( -name '*.c' -o -name '*.h' \) 2>/dev/null)
+if [ -z "$bad$copies" ]; then
+	pass "stock patches only change stock files; no copy of core/ in hypervisor-patch/"
 else
-	fail "series carries no copy of core/ or include/xfo.h" "in $copies"
+	fail "stock patches only change stock files; no copy of core/ in hypervisor-patch/" \
+		"new files or xfo files in:$bad$copies"
 fi
 
 # --- make xen ---------------------------------------------------------------
 start=$SECONDS
-if make --no-print-directory xen >"$log" 2>&1; then
-	pass "make xen ($((SECONDS - start)) s)"
-else
-	cat "$log"
-	fail "make xen" "$(why)"
-fi
+setup "make xen built build/xen/xen" make --no-print-directory xen
+note "make xen took $((SECONDS - start)) s"
 
 if grep -qx 'CONFIG_XFO=y' "$B/xen.config" 2>/dev/null; then
 	pass "make xen: CONFIG_XFO=y"
@@ -103,9 +134,9 @@ fi
 # (nm into a file: grep -q closing a pipe early would fail it under pipefail)
 nm "$B/xen-syms" >"$work/xen-syms.nm" 2>/dev/null
 missing=
-for sym in do_xfo_op xfo_do_page_fault xfo_domain_destroy xfo_verify \
-	   xfo_vm_run xfo_helper_proto xfo_arch_l1_get xfo_arch_l1_install \
-	   xfo_arch_pool_get pv_l1e_install pv_l1e_remove; do
+for sym in do_xfo_op xfo_do_page_fault xfo_domain_destroy xfo_map_guest_areas \
+	   xfo_resolve xfo_verify xfo_vm_run xfo_helper_proto xfo_arch_l1_get \
+	   xfo_arch_l1_install xfo_arch_pool_get pv_l1e_install pv_l1e_remove; do
 	grep -q " [Tt] $sym\$" "$work/xen-syms.nm" || missing="$missing $sym"
 done
 if [ -z "$missing" ]; then
@@ -115,59 +146,107 @@ else
 		"missing:$missing"
 fi
 
-# --- no drift between core/ and what Xen compiles --------------------------
-tree="$B/tree/xen"
+# --- no drift between the sources and what Xen compiles ----------------------
+tree="$B/tree"
+rendered="$work/rendered"
+rm -rf "$rendered"
 drift=
+$xs files "$rendered" >/dev/null 2>"$log" || drift=" (xfo-series.py files: $(why 1))"
+for rel in $($xs list 2>/dev/null); do
+	cmp -s "$rendered/$rel" "$tree/$rel" || drift="$drift $rel"
+done
 for f in core/*.c core/*.h; do
-	cmp -s "$f" "$tree/common/xfo/$(basename "$f")" || drift="$drift $f"
+	cmp -s "$f" "$tree/xen/common/xfo/core/$(basename "$f")" || drift="$drift $f"
 done
-cmp -s include/xfo.h "$tree/include/public/xfo.h" || drift="$drift include/xfo.h"
-for f in "$tree"/common/xfo/*.c "$tree"/common/xfo/*.h; do
-	[ -e "core/$(basename "$f")" ] || drift="$drift extra:$(basename "$f")"
+cmp -s include/xfo.h "$tree/xen/include/public/xfo.h" || drift="$drift include/xfo.h"
+for f in "$tree"/xen/common/xfo/*.[ch] "$tree"/xen/common/xfo/core/*.[ch]; do
+	[ -e "$f" ] || continue
+	rel=${f#"$tree"/}
+	case $rel in
+	xen/common/xfo/core/*) [ -e "core/$(basename "$f")" ] ;;
+	*) [ -e "$rendered/$rel" ] ;;
+	esac || drift="$drift extra:$rel"
 done
-for f in core/*.c; do
-	o="$tree/common/xfo/$(basename "${f%.c}").o"
-	[ "$o" -nt "$tree/common/xfo/$(basename "$f")" ] ||
-		[ "$o" -ef "$tree/common/xfo/$(basename "$f")" ] ||
-		drift="$drift unbuilt:$(basename "$o")"
+for f in "$tree"/xen/common/xfo/*.c "$tree"/xen/common/xfo/core/*.c \
+	 "$tree"/xen/arch/x86/pv/xfo.c; do
+	[ -e "$f" ] || continue
+	[ "${f%.c}.o" -nt "$f" ] || drift="$drift unbuilt:${f#"$tree"/}"
 done
 if [ -z "$drift" ]; then
-	pass "make xen compiled core/ and include/xfo.h byte for byte"
+	pass "make xen compiled the sources, core/ and include/xfo.h byte for byte"
 else
-	fail "make xen compiled core/ and include/xfo.h byte for byte" "drift:$drift"
+	fail "make xen compiled the sources, core/ and include/xfo.h byte for byte" "drift:$drift"
 fi
 
-# --- the hook's place and the style of the new files -----------------------
+# --- what the code says, where a script can tell ----------------------------
+x=$tree/xen
 if awk '/^void do_page_fault\(/ {f=1} f && /xfo_page_fault\(addr, regs\)/ {h=NR}
 	f && /pv_inject_page_fault\(regs->error_code, addr\);/ {
 		if (h && NR - h <= 3) ok=1; exit }
-	END {exit !ok}' "$tree/arch/x86/traps.c"; then
+	END {exit !ok}' "$x/arch/x86/traps.c"; then
 	pass "hook right before pv_inject_page_fault() in do_page_fault()"
 else
 	fail "hook right before pv_inject_page_fault() in do_page_fault()" \
-		"not found in $tree/arch/x86/traps.c"
+		"not found in $x/arch/x86/traps.c"
 fi
 
 # The resolver's only way into a guest L1 table: pv_l1e_install() and
 # pv_l1e_remove() in mm.c, which call mod_l1_entry() (the validation and
 # reference counting of mmu_update), called from pv/xfo.c between
 # page_lock() and page_unlock() of the L1 (xfo_arch_l1_lock/unlock).
-mmc="$tree/arch/x86/mm.c" pvx="$tree/arch/x86/pv/xfo.c"
+mmc="$x/arch/x86/mm.c" pvx="$x/arch/x86/pv/xfo.c"
 if [ -f "$pvx" ] &&
    awk '/^int pv_l1e_install\(/,/^}/' "$mmc" | grep -q 'mod_l1_entry(' &&
    awk '/^int pv_l1e_remove\(/,/^}/' "$mmc" | grep -q 'mod_l1_entry(' &&
    awk '/^bool xfo_arch_l1_lock\(/,/^}/' "$pvx" | grep -q 'page_lock(l1->page)' &&
    ! grep -qE 'l1e_write|write_atomic|UPDATE_ENTRY|paging_write_guest_entry' "$pvx" &&
-   ! grep -qE 'l1e_write|UPDATE_ENTRY|paging_write_guest_entry' "$tree/common/xfo.c"; then
+   ! cat "$x"/common/xfo/*.c | grep -qE 'l1e_write|UPDATE_ENTRY|paging_write_guest_entry'; then
 	pass "resolver writes PTEs only through mod_l1_entry() under the L1's page lock"
 else
 	fail "resolver writes PTEs only through mod_l1_entry() under the L1's page lock" \
-		"pv_l1e_install/remove or xfo_arch_l1_lock changed, or a direct PTE write in pv/xfo.c or xfo.c"
+		"pv_l1e_install/remove or xfo_arch_l1_lock changed, or a direct PTE write in pv/xfo.c or common/xfo/"
+fi
+
+# x86 and PV specifics live under arch/x86/ (asm/xfo.h, pv/xfo.c).
+arch=$(grep -nE 'regs->rip|guest_kernel_mode|is_pv_32bit|VADDR_BITS|1UL << 47|l[1-4]e_|_PAGE_|pagetable_' \
+	"$x"/common/xfo/*.[ch] 2>/dev/null | sed 's|.*/common/xfo/||' | head -n 5)
+if [ -z "$arch" ]; then
+	pass "common/xfo/ has no x86/PV specifics (they are in arch/x86/)"
+else
+	fail "common/xfo/ has no x86/PV specifics (they are in arch/x86/)" "$arch"
+fi
+
+# Every op of do_xfo_op() either checks xsm_xfo_op(XSM_PRIV) in its case,
+# or is a guest's own op whose function checks its caller with
+# xfo_get_target(); the dummy policy of xsm_xfo_op() is XSM_PRIV; no
+# privilege check of xfo's bypasses XSM.
+xsm_bad=$(awk '/^long do_xfo_op\(/ {f=1} f && /^}/ {exit}
+	f && /case XFOOP_/ {c=$2; sub(":", "", c)}
+	f && c && /rc = / { if ($0 !~ /xsm_xfo_op\(XSM_PRIV, cmd\)/) print c; c="" }' \
+	"$x/common/xfo/xfo.c" | while read -r op; do
+		fn=$(awk -v op="$op" '$0 ~ "case " op ":" {f=1; next}
+			f && /rc = / {sub(/.*rc = /, ""); sub(/\(.*/, ""); print; exit}' \
+			"$x/common/xfo/xfo.c")
+		awk -v fn="$fn" '$0 ~ "^int " fn "\\(" {f=1} f && /^}/ {exit}
+			f && /xfo_get_target\(/ {ok=1} END {exit !ok}' \
+			"$x"/common/xfo/*.c || echo "$op"
+	done)
+cases=$(awk '/^long do_xfo_op\(/ {f=1} f && /^}/ {exit} f && /case XFOOP_/' \
+	"$x/common/xfo/xfo.c" | wc -l)
+if [ "$cases" -ge 12 ] && [ -z "$xsm_bad" ] &&
+   awk '/xsm_xfo_op\(XSM_DEFAULT_ARG/ {f=1} f && /^}/ {exit}
+	f && /XSM_ASSERT_ACTION\(XSM_PRIV\)/ {ok=1} END {exit !ok}' \
+	"$x/include/xsm/dummy.h" &&
+   ! grep -q 'is_control_domain' "$x"/common/xfo/*.c; then
+	pass "every op goes through xsm_xfo_op(XSM_PRIV) or is a guest's own op ($cases ops)"
+else
+	fail "every op goes through xsm_xfo_op(XSM_PRIV) or is a guest's own op" \
+		"ops $cases, unchecked:${xsm_bad:- none}, or dummy policy not XSM_PRIV, or is_control_domain() in common/xfo/"
 fi
 
 style=
-for f in "$tree/common/xfo.c" "$tree/include/xen/xfo.h" "$tree/arch/x86/pv/xfo.c"; do
-	n=$(basename "$f")
+for f in $(find hypervisor-patch/xen -name '*.[ch]' | sort); do
+	n=${f#hypervisor-patch/}
 	grep -qP '\t' "$f" && style="$style $n:tabs"
 	grep -qE ' +$' "$f" && style="$style $n:trailing-space"
 	awk 'length > 79 {bad=1} END {exit !bad}' "$f" && style="$style $n:long-lines"
@@ -175,114 +254,192 @@ for f in "$tree/common/xfo.c" "$tree/include/xen/xfo.h" "$tree/arch/x86/pv/xfo.c
 	grep -qE '\<(if|while|for|switch) \([^ ]' "$f" && style="$style $n:cond-spacing"
 done
 if [ -z "$style" ]; then
-	pass "xfo.c, xen/xfo.h and pv/xfo.c follow CODING_STYLE (tabs, spacing, width)"
+	pass "hypervisor-patch/xen sources follow CODING_STYLE (tabs, spacing, width)"
 else
-	fail "xfo.c, xen/xfo.h and pv/xfo.c follow CODING_STYLE (tabs, spacing, width)" "$style"
+	fail "hypervisor-patch/xen sources follow CODING_STYLE (tabs, spacing, width)" "$style"
 fi
 
-# --- every prefix of the series builds ---------------------------------------
-# One tree, the patches applied one at a time with a build after each (from
-# 0001 on: before it there is no CONFIG_XFO). Incremental, so about one full
-# build plus a little per patch; redone only when the series changed.
-# A patch that touches a widely included header rebuilds nearly all of Xen,
-# so this costs several full builds: run it with XFO_CHECK_PREFIXES=1 (say,
-# before sending the series), not on every `make test`.
+# --- make xen-patch: the series ----------------------------------------------
+patchfile="$B/xfo-xen-4.17.patch"
+series="$B/series"
+setup "make xen-patch wrote $patchfile and $series/" \
+	make --no-print-directory xen-patch
+[ -s "$patchfile" ] || { fail "make xen-patch" "no $patchfile"; exit 1; }
+patches=$(find "$series" -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
+[ -n "$patches" ] || { fail "make xen-patch" "no patches in $series"; exit 1; }
+note "the series has $(echo "$patches" | wc -l) patches"
+abs_patches=()
+for p in $patches; do abs_patches+=("$(realpath "$p")"); done
+
+# The step markers of the sources stay in hypervisor-patch/.
+leaked=$(grep -l 'xfo-step:' "$patchfile" "${abs_patches[@]}" 2>/dev/null)
+if [ -z "$leaked" ]; then
+	pass "no step marker in the single patch or the series"
+else
+	fail "no step marker in the single patch or the series" "in $leaked"
+fi
+
+# The imports are xfo's own ABI header and core, copied unchanged (their
+# steps say "import" in hypervisor-patch/series): one patch each whatever
+# their size. Every other patch is for review and must stay small.
+imports=$(awk '/^step /{s=$2} /^import /{print s}' hypervisor-patch/series)
+steps=$($xs steps)
+big='' n=0
+for p in $patches; do
+	n=$((n + 1))
+	step=$(echo "$steps" | sed -n "${n}p")
+	lines=$(wc -l <"$p")
+	if echo "$imports" | grep -qx "$step"; then
+		note "$(basename "$p"): $lines lines, an import (exempt from the size limit)"
+	elif [ "$lines" -gt $MAX_PATCH_LINES ]; then
+		big="$big $(basename "$p"):$lines"
+	fi
+done
+if [ -z "$big" ] && [ "$n" = "$(echo "$steps" | wc -l)" ]; then
+	pass "each patch of the series but the imports is at most $MAX_PATCH_LINES lines"
+else
+	fail "each patch of the series but the imports is at most $MAX_PATCH_LINES lines" \
+		"patches $n for $(echo "$steps" | wc -l) steps; too big:$big"
+fi
+
+unsigned=
+for p in $patches; do
+	from=$(sed -n 's/^From: //p' "$p" | head -n 1)
+	sobs=$(sed -n 's/^Signed-off-by: //p' "$p" | sort -u)
+	[ -n "$from" ] && [ "$sobs" = "$from" ] || unsigned="$unsigned $(basename "$p")"
+done
+authors=$(sed -n 's/^From: //p' "${abs_patches[@]}" | sort -u | wc -l)
+if [ -z "$unsigned" ] && [ "$authors" = 1 ]; then
+	pass "every patch has one author, the same, and their Signed-off-by"
+else
+	fail "every patch has one author, the same, and their Signed-off-by" \
+		"authors: $authors; no matching Signed-off-by:$unsigned"
+fi
+
+# Each patch only adds: no later patch edits or reverts a line an earlier
+# one (or Xen) has.
+removing=
+for p in $patches; do
+	grep -qE '^-([^-]|$)|^--[^-]|^---[^ ]' "$p" && removing="$removing $(basename "$p")"
+done
+if [ -z "$removing" ]; then
+	pass "no patch of the series removes or rewrites a line"
+else
+	fail "no patch of the series removes or rewrites a line" "in$removing"
+fi
+
+# Applied to the orig tarball with git am, the series gives the same tree
+# as the single patch applied with patch -p1.
+rm -rf "$work/am" "$work/single-apply"
+if $xb unpack "$work/am" orig >"$log" 2>&1 &&
+   (cd "$work/am" && rm -f .xfo-source && git init -q && git add -A . &&
+    git -c user.name=t -c user.email=t@t commit -qm base &&
+    git -c user.name=t -c user.email=t@t am -q "${abs_patches[@]}") >>"$log" 2>&1 &&
+   $xb unpack "$work/single-apply" orig >>"$log" 2>&1 &&
+   (cd "$work/single-apply" && patch -p1 --batch --forward \
+	<"$OLDPWD/$patchfile") >"$work/single.log" 2>&1 &&
+   ! grep -qiE 'offset|fuzz|hunk' "$work/single.log"; then
+	pass "single patch applies cleanly with patch -p1 to pristine $version"
+	if diff -r -x .git -x .xfo-source "$work/am" "$work/single-apply" >"$log" 2>&1; then
+		pass "series (git am) and single patch give the same tree"
+	else
+		fail "series (git am) and single patch give the same tree" "$(why 2)"
+	fi
+else
+	cat "$log" "$work/single.log" 2>/dev/null
+	fail "series applies with git am, single patch with patch -p1, to pristine $version" "$(why 2)"
+fi
+rm -rf "$work/am" "$work/single-apply"
+
+# A tree is built again only when its input (the patch or series, the Xen
+# source, the compiler) changed.
+build_tree() {
+	local what=$1 tree=$2 key=$3
+	shift 3
+	if [ -f "$tree/.xfo-built" ] && [ "$(cat "$tree/.xfo-built")" = "$key" ] &&
+	   [ -f "$tree/xen/xen" ]; then
+		pass "$what builds with CONFIG_XFO=y (reused: built before from sha256 ${key%% *})"
+		return
+	fi
+	start=$SECONDS
+	rm -rf "$tree"
+	if "$@" >"$log" 2>&1 &&
+	   $xb configure "$tree" >>"$log" 2>&1 &&
+	   $xb compile "$tree" >>"$log" 2>&1 &&
+	   grep -qx 'CONFIG_XFO=y' "$tree/xen/.config" &&
+	   nm "$tree/xen/xen-syms" >"$work/tree.nm" &&
+	   grep -q ' T do_xfo_op$' "$work/tree.nm"; then
+		echo "$key" >"$tree/.xfo-built"
+		pass "$what builds with CONFIG_XFO=y ($((SECONDS - start)) s)"
+	else
+		cat "$log"
+		fail "$what builds with CONFIG_XFO=y" "$(why)"
+	fi
+}
+
+# apply_patches TREE KIND PATCH...: a fresh unpack of KIND, the patches on it
+apply_patches() {
+	local tree=$1 kind=$2 p
+	shift 2
+	$xb unpack "$tree" "$kind" || return 1
+	for p in "$@"; do
+		(cd "$tree" && patch -p1 -s --batch --forward) <"$p" ||
+			{ echo "$(basename "$p") does not apply"; return 1; }
+	done
+}
+
+gccv=$(gcc -dumpfullversion 2>/dev/null)
+build_tree "series applied to the pristine Debian source" "$work/series-build" \
+	"$(cat "${abs_patches[@]}" | sha256sum | cut -d' ' -f1) $version $gccv" \
+	apply_patches "$work/series-build" debian "${abs_patches[@]}"
+build_tree "single-patch tree" "$work/single-build" \
+	"$(sha256sum "$patchfile" | cut -d' ' -f1) $version $gccv" \
+	apply_patches "$work/single-build" orig "$patchfile"
+
+# --- the tree builds after each patch of the series --------------------------
+# One tree, the patches applied one at a time with a build after each,
+# from the first that has CONFIG_XFO. A patch that touches a widely
+# included header rebuilds nearly all of Xen, so this costs several full
+# builds: run it with XFO_CHECK_PREFIXES=1 (say, before sending the
+# series), not on every `make test`.
 tree="$work/prefixes"
-series=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' hypervisor-patch/series)
-# shellcheck disable=SC2086  # $series is a list of file names
-key="$(cd hypervisor-patch && cat $series | sha256sum | cut -d' ' -f1) $version $(gcc -dumpfullversion 2>/dev/null)"
+key="$(cat "${abs_patches[@]}" | sha256sum | cut -d' ' -f1) $version $gccv"
 if [ "${XFO_CHECK_PREFIXES:-0}" != 1 ]; then
-	echo "note: the build of every prefix of the series was not run (XFO_CHECK_PREFIXES=1 runs it)"
+	note "the build after each patch of the series was not run (XFO_CHECK_PREFIXES=1 runs it)"
 elif [ -f "$tree/.xfo-prefixes" ] && [ "$(cat "$tree/.xfo-prefixes")" = "$key" ]; then
-	pass "each patch builds on the ones before it (reused: this series, sha256 ${key%% *}, built before)"
+	pass "the tree builds after each patch of the series (reused: built before from sha256 ${key%% *})"
 else
 	start=$SECONDS
-	built='' broken=''
+	built='' broken='' configured=''
 	rm -rf "$tree"
 	if $xb unpack "$tree" debian >"$log" 2>&1; then
-		for p in $series; do
-			if ! (cd "$tree" && patch -p1 -s --batch --forward \
-					<"$OLDPWD/hypervisor-patch/$p") >>"$log" 2>&1; then
-				broken="$p (does not apply)"
+		for p in $patches; do
+			n=$(basename "$p")
+			if ! (cd "$tree" && patch -p1 -s --batch --forward) <"$p" >>"$log" 2>&1; then
+				broken="$n (does not apply)"
 				break
 			fi
-			if [ -z "$built" ]; then
-				if ! { $xb sync-core "$tree" >>"$log" 2>&1 &&
-				       $xb configure "$tree" >>"$log" 2>&1; }; then
-					broken="$p (configure)"
-					break
-				fi
+			# Nothing to build before CONFIG_XFO exists.
+			grep -q '^config XFO$' "$tree/xen/common/Kconfig" || continue
+			if [ -z "$configured" ]; then
+				$xb configure "$tree" >>"$log" 2>&1 ||
+					{ broken="$n (configure)"; break; }
+				configured=1
 			fi
 			if ! $xb compile "$tree" >>"$log" 2>&1; then
-				broken="$p"
+				broken="$n"
 				break
 			fi
-			built="$built ${p%%-*}"
+			built="$built ${n%%-*}"
 		done
 	else
 		broken="unpack"
 	fi
 	if [ -z "$broken" ]; then
 		echo "$key" >"$tree/.xfo-prefixes"
-		pass "each patch builds on the ones before it:$built ($((SECONDS - start)) s)"
+		pass "the tree builds after each patch of the series:$built ($((SECONDS - start)) s)"
 	else
 		cat "$log"
-		fail "each patch builds on the ones before it" "built:$built; broken at $broken: $(why)"
-	fi
-fi
-
-# --- the single patch --------------------------------------------------------
-patchfile="$B/xfo-xen-4.17.patch"
-if make --no-print-directory xen-patch >"$log" 2>&1 && [ -s "$patchfile" ]; then
-	pass "make xen-patch writes $patchfile"
-else
-	cat "$log"
-	fail "make xen-patch writes $patchfile" "$(why)"
-	exit 1
-fi
-
-# Applies to a fresh pristine tree (the upstream orig tarball) every time.
-tree="$work/single-apply"
-if $xb unpack "$tree" orig >"$log" 2>&1 &&
-   (cd "$tree" && patch -p1 --batch --forward <"$OLDPWD/$patchfile") >>"$log" 2>&1 &&
-   ! grep -qiE 'offset|fuzz|hunk' "$log"; then
-	pass "single patch applies cleanly with patch -p1 to pristine $version"
-else
-	cat "$log"
-	fail "single patch applies cleanly with patch -p1 to pristine $version" "$(why 2)"
-fi
-
-drift=
-for f in core/*.c core/*.h; do
-	cmp -s "$f" "$tree/xen/common/xfo/$(basename "$f")" || drift="$drift $f"
-done
-cmp -s include/xfo.h "$tree/xen/include/public/xfo.h" || drift="$drift include/xfo.h"
-if [ -z "$drift" ]; then
-	pass "single patch carries core/ and include/xfo.h byte for byte"
-else
-	fail "single patch carries core/ and include/xfo.h byte for byte" "drift:$drift"
-fi
-rm -rf "$tree"
-
-# Builds: redone only when the patch or the compiler changed.
-tree="$work/single-build"
-key="$(sha256sum "$patchfile" | cut -d' ' -f1) $version $(gcc -dumpfullversion 2>/dev/null)"
-if [ -f "$tree/.xfo-built" ] && [ "$(cat "$tree/.xfo-built")" = "$key" ] &&
-   [ -f "$tree/xen/xen" ]; then
-	pass "single-patch tree builds with CONFIG_XFO=y (reused: this patch, sha256 ${key%% *}, built before)"
-else
-	start=$SECONDS
-	if $xb unpack "$tree" orig >"$log" 2>&1 &&
-	   (cd "$tree" && patch -p1 -s --batch --forward <"$OLDPWD/$patchfile") >>"$log" 2>&1 &&
-	   $xb configure "$tree" >>"$log" 2>&1 &&
-	   $xb compile "$tree" >>"$log" 2>&1 &&
-	   grep -qx 'CONFIG_XFO=y' "$tree/xen/.config" &&
-	   nm "$tree/xen/xen-syms" >"$work/single.nm" &&
-	   grep -q ' T do_xfo_op$' "$work/single.nm"; then
-		echo "$key" >"$tree/.xfo-built"
-		pass "single-patch tree builds with CONFIG_XFO=y ($((SECONDS - start)) s)"
-	else
-		cat "$log"
-		fail "single-patch tree builds with CONFIG_XFO=y" "$(why)"
+		fail "the tree builds after each patch of the series" "built:$built; broken at $broken: $(why)"
 	fi
 fi
