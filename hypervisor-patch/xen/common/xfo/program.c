@@ -101,7 +101,7 @@ int xfo_load(XEN_GUEST_HANDLE_PARAM(void) arg)
     struct xfo_program *prog = NULL;
     struct xfo_map_def *defs = NULL;
     XEN_GUEST_HANDLE_PARAM(void) h;
-    struct xfo_prog vprog;
+    struct xfo_bytecode vprog;
     struct xfo_log log;
     char *logbuf = NULL;
     void *ws = NULL;
