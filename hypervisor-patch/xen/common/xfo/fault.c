@@ -121,9 +121,9 @@ bool xfo_do_page_fault(unsigned long addr, struct cpu_user_regs *regs)
     /* xfo-step: end */
     struct xfo_stats *st;
     uint64_t verdict = 0;
-    bool resolved = false;
+    unsigned int cls, reason = XFO_BOUNCE_PROG_ERROR;
+    bool applies, resolved = false;
     s_time_t start;
-    unsigned int cls;
     int err;
 
     rcu_read_lock(&xfo_rcu_lock);
@@ -163,7 +163,9 @@ bool xfo_do_page_fault(unsigned long addr, struct cpu_user_regs *regs)
     st->prog_runs++;
     st->prog_insns += res.insns;
 
-    if ( err || !XFO_VERDICT_VALID(verdict) )
+    /* The one rule for a verdict, shared with xfoctl (core/verdict.c). */
+    applies = !err && xfo_verdict_applies(&ctx, verdict, &reason);
+    if ( reason == XFO_BOUNCE_PROG_ERROR )
     {
         st->prog_errors++;
         st->bounced[XFO_BOUNCE_PROG_ERROR]++;
@@ -173,20 +175,16 @@ bool xfo_do_page_fault(unsigned long addr, struct cpu_user_regs *regs)
     cls = XFO_VERDICT_CLASS(verdict);
     st->verdicts[cls]++;
 
-    switch ( cls )
+    if ( !applies )
     {
-    case XFO_CLASS_BOUNCE:
-        st->bounced[XFO_BOUNCE_VERDICT]++;
-        break;
+        st->bounced[reason]++;
+        goto out;
+    }
     /* xfo-step: resolve */
 
-    case XFO_CLASS_ZERO_FILL:
-    case XFO_CLASS_FAULT_AROUND:
-        resolved = xfo_resolve(curr, run.xd, &ctx, &fr, cls,
-                               XFO_VERDICT_ARG(verdict), st);
-        break;
+    resolved = xfo_resolve(curr, run.xd, &ctx, &fr, cls,
+                           XFO_VERDICT_ARG(verdict), st);
     /* xfo-step: end */
-    }
 
  out:
     rcu_read_unlock(&xfo_rcu_lock);

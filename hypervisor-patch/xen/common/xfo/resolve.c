@@ -31,19 +31,6 @@ static bool xfo_bounce(struct xfo_stats *st, unsigned int reason)
     return false;
 }
 
-/* Whether the region's protection allows the access that faulted. */
-static bool xfo_prot_allows(uint32_t prot, uint32_t error_code)
-{
-    if ( !(prot & XFO_PROT_READ) )
-        return false;
-    if ( (error_code & XFO_PFEC_WRITE) && !(prot & XFO_PROT_WRITE) )
-        return false;
-    if ( (error_code & XFO_PFEC_INSN) && !(prot & XFO_PROT_EXEC) )
-        return false;
-
-    return true;
-}
-
 /*
  * FAULT_AROUND(n): the n pages after the faulting one, clipped to its L1
  * table and its region, and when the clip leaves fewer than n, the pages
@@ -99,17 +86,17 @@ static bool xfo_region_unchanged(struct xfo_domain *xd,
 }
 
 /*
- * ZERO_FILL or FAULT_AROUND(around) for a fault of v's: returns true when
- * the faulting page was installed and the fault must not be injected,
- * false with bounced[reason] counted otherwise.  Checks, in order:
+ * ZERO_FILL or FAULT_AROUND(around) for a fault of v's that
+ * xfo_verdict_applies() let through (core/verdict.c: in a region that
+ * allows the class and the access, not present, from user mode): returns
+ * true when the faulting page was installed and the fault must not be
+ * injected, false with bounced[reason] counted otherwise.  Checks, in
+ * order:
  *
- *  NOT_IN_REGION  no published region contains the address (or the areas
- *                 were unmapped or remapped since it was found)
- *  CLASS_DENIED   the region does not allow the class
- *  PROT_DENIED    the region's protection forbids the access
- *  PRESENT        a protection fault, or the entry is present (by now)
- *  KERNEL_MODE    a fault of the guest kernel's
+ *  NOT_IN_REGION  the areas were unmapped or remapped since the region
+ *                 was found
  *  NO_L1          no L1 table maps the address
+ *  PRESENT        the entry is present (by now)
  *  POOL_EMPTY     no frame in the pool
  *  RING_FULL      no room in the completion ring
  *  BAD_FRAME      the frame for the faulting page was refused
@@ -141,16 +128,7 @@ bool xfo_resolve(struct vcpu *v, struct xfo_domain *xd,
     struct xfo_l1 l1;
     int rc;
 
-    if ( !fr->found )
-        return xfo_bounce(st, XFO_BOUNCE_NOT_IN_REGION);
-    if ( !(r->classes & XFO_CLASS_BIT(cls)) )
-        return xfo_bounce(st, XFO_BOUNCE_CLASS_DENIED);
-    if ( !xfo_prot_allows(r->prot, ctx->error_code) )
-        return xfo_bounce(st, XFO_BOUNCE_PROT_DENIED);
-    if ( ctx->error_code & (XFO_PFEC_PRESENT | XFO_PFEC_RSVD) )
-        return xfo_bounce(st, XFO_BOUNCE_PRESENT);
-    if ( ctx->mode != XFO_MODE_USER )
-        return xfo_bounce(st, XFO_BOUNCE_KERNEL_MODE);
+    ASSERT(fr->found);
 
     spin_lock(&xd->areas_lock);
 
