@@ -47,7 +47,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
 cd "$top"
 
-PIN_VERSION=4.17.5+72-g01140da4e8-1
+# The pin, in lab/pins.sh with the others; versions_record (lab/debs.sh)
+# writes the source used to build/lab/versions.txt.
+. "$top/lab/pins.sh"
+. "$top/lab/debs.sh"
+PIN_VERSION=$LAB_XEN_VERSION_PIN
 SERIES_SERIES=4.17
 want=${XFO_XEN_VERSION:-$PIN_VERSION}
 B=$(realpath -m "${XFO_XEN_BUILD:-build/xen}")
@@ -107,7 +111,7 @@ download() {
 	have_dsc "$v"
 }
 
-fetch() {
+fetch_source() {
 	local v fell_back=0
 	mkdir -p "$B/src"
 	if have_dsc "$want"; then
@@ -154,6 +158,13 @@ fetch() {
 	echo "$v" >"$B/src/version"
 	echo "$want" >"$B/src/fallback"
 	loud "USING FALLBACK xen $v instead of the pinned $want"
+}
+
+# fetch: the source, and a line "xen-source VERSION" in the lab's record
+# of the versions used.
+fetch() {
+	fetch_source
+	versions_record "$top/build/lab/versions.txt" "xen-source $(src_version)"
 }
 
 src_version() { cat "$B/src/version"; }
@@ -207,7 +218,7 @@ apply_one() {
 	local dir=$1 p=$2 out
 	if ! out=$(cd "$dir" && patch -p1 --dry-run --batch --forward \
 			--no-backup-if-mismatch <"$here/stock/$p" 2>&1); then
-		echo "$out" | sed 's/^/xen-build:   /' >&2
+		while IFS= read -r l; do echo "xen-build:   $l"; done <<<"$out" >&2
 		die "patch $p does not apply to $(cat "$dir/.xfo-source" 2>/dev/null || echo "$dir")"
 	fi
 	(cd "$dir" && patch -p1 -s --batch --forward --no-backup-if-mismatch \

@@ -186,9 +186,9 @@ versions_record() {
 	mv "$file.tmp.$$" "$file"
 }
 
-# fetch NAME VERSION: the path of NAME's .deb at VERSION in the cache,
+# fetch_deb NAME VERSION: the path of NAME's .deb at VERSION in the cache,
 # downloaded first when it is not there.
-fetch() {
+fetch_deb() {
 	local name=$1 version=$2 f tmp
 	if f=$(cached_deb "$name" "$version"); then
 		echo "$f"; return

@@ -70,7 +70,7 @@ done
 debs=()
 for line in "${chosen[@]}"; do
 	read -r name version <<<"$line"
-	debs+=("$(fetch "$name" "$version")")
+	debs+=("$(fetch_deb "$name" "$version")")
 done
 
 # Unpack into the sysroot again only when the set of packages changed.
@@ -102,8 +102,9 @@ if [ ! -f "$LAB_OUT/xen-debian" ] || [ "$xengz" -nt "$LAB_OUT/xen-debian" ]; the
 	mv "$LAB_OUT/xen-debian.tmp" "$LAB_OUT/xen-debian"
 fi
 
-# Written whole: a line left from an earlier choice would mislead.
-rm -f "$LAB_VERSIONS.new"
+# Written whole, a line left from an earlier choice would mislead; but for
+# the Xen source, which hypervisor-patch/xen-build.sh records.
+grep -E '^xen-source ' "$LAB_VERSIONS" >"$LAB_VERSIONS.new" 2>/dev/null || :
 versions_record "$LAB_VERSIONS.new" "${chosen[@]}" "${kernel_set[@]:1}" \
 	"kernel-release $kver" "xen-debian-elf ${xengz#"$LAB_SYSROOT"}"
 mv "$LAB_VERSIONS.new" "$LAB_VERSIONS"

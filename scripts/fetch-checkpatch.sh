@@ -53,7 +53,7 @@ if [ $which_only -eq 1 ]; then
 	echo "$pkg $version"
 	exit 0
 fi
-deb=$(fetch "$pkg" "$version")
+deb=$(fetch_deb "$pkg" "$version")
 
 # The package holds one tarball, /usr/src/linux-source-6.1.tar.xz; its
 # members are under linux-source-6.1/.

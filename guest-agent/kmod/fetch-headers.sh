@@ -76,7 +76,7 @@ for line in "${set[@]}"; do
 	read -r p version <<<"$line"
 	[ $offline -eq 0 ] || cached_deb "$p" "$version" >/dev/null ||
 		die "$p=$version is not cached in ${LAB_DEBS#"$root"/} (--offline)"
-	files+=("$(fetch "$p" "$version")")
+	files+=("$(fetch_deb "$p" "$version")")
 done
 rm -rf "$out/headers"
 mkdir -p "$out/headers"
