@@ -33,8 +33,11 @@ for b in guest-agent/xfo-agent guest-agent/libxfo_preload.so tests/guest/touch_r
 done
 # xfo-agent, the shim and shim_workload need only libc, which the domU
 # image has for xfoctl and xfo_probe.
-cat >"$out/domu/run.sh" <<'RUN'
-sh /xfo/guest-tests.sh --answer refuse-connect
+# The version the module publishes, from the one place it is defined.
+version=$(awk '$1 == "#define" && $2 == "XFO_INTERFACE_VERSION" { sub(/u$/, "", $3); print $3 }' include/xfo.h)
+[ -n "$version" ] || { echo "lab-run: no XFO_INTERFACE_VERSION in include/xfo.h" >&2; exit 1; }
+cat >"$out/domu/run.sh" <<RUN
+sh /xfo/guest-tests.sh --answer refuse-connect --version $version
 RUN
 cp tests/guest/lab/dom0-run.sh "$out/dom0/run.sh"
 
