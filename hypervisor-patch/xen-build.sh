@@ -141,9 +141,7 @@ fetch_source() {
 	loud "xen source $want CANNOT BE FETCHED;" \
 	     "falling back to the newest xen $SERIES_SERIES.x the archive offers"
 	local candidates
-	candidates=$(apt-cache showsrc xen 2>/dev/null |
-		awk '/^Package: /{p=($2=="xen")} p && /^Version: /{print $2}' |
-		grep -E "^([0-9]+:)?${SERIES_SERIES//./\\.}\." | sort -V -r -u) || true
+	candidates=$(offered_source_versions xen | grep -E "$LAB_XEN_SERIES") || true
 	[ -n "$candidates" ] || die "apt knows no xen $SERIES_SERIES.x source" \
 		"package: is there a deb-src entry? (scripts/deps.sh adds one)"
 	for v in $candidates; do

@@ -54,6 +54,17 @@ offered_versions() {
 	fi | sort -u | sort -rV
 }
 
+# Versions of source package NAME the archive offers (deb-src), newest
+# first; "src:NAME version" lines under XFO_DEBS_OFFERED.
+offered_source_versions() {
+	if [ -n "${XFO_DEBS_OFFERED:-}" ]; then
+		awk -v p="src:$1" '$1 == p { print $2 }' "$XFO_DEBS_OFFERED"
+	else
+		apt-cache showsrc "$1" 2>/dev/null |
+			awk -v p="$1" '/^Package: / { ok = ($2 == p) } ok && /^Version: / { print $2 }'
+	fi | sort -u | sort -rV
+}
+
 # Package names offered that start with PREFIX.
 offered_names() {
 	if [ -n "${XFO_DEBS_OFFERED:-}" ]; then

@@ -162,6 +162,13 @@ run "$T/a" "" "choose libfoo 1.1-1 any; choose busybox-static 1:1.35.0-4+deb12u1
 expect "newest-is-by-dpkg-order-with-epochs" 0 "libfoo 1.2-10
 busybox-static 1:1.36.1-9" "USING 1\.2-10"
 
+printf '%s\n' "src:xen 4.17.5+72-g01140da4e8-1" "src:xen 4.18.0-1" \
+	"src:xen 4.17.7+13-g2445b30a44-0+deb12u1" "xen-utils-4.17 4.17.0-1" >"$T/a"
+run "$T/a" "" ". lab/pins.sh; offered_source_versions xen | grep -E \"\$LAB_XEN_SERIES\""
+expect "xen-source-candidates-are-the-series-newest-first" 0 \
+	"4.17.7+13-g2445b30a44-0+deb12u1
+4.17.5+72-g01140da4e8-1" ""
+
 # --- the record -----------------------------------------------------------------
 printf '%s\n' "libfoo 1" "linux-kbuild-6.1 6.1.192-2" "kernel-release 6.1.0-56-amd64" >"$T/v"
 run "$T/empty" "" "versions_record '$T/v' 'linux-kbuild-6.1 6.1.192-3' 'libbar 2'; cat '$T/v'"
