@@ -69,7 +69,7 @@ if [ -z "$banner" ]; then
 elif grep -q '+xfo' <<<"$banner"; then
 	fail boot "the patched Xen booted, not Debian's: $banner"
 else
-	echo "$NAME: note: setup: booted Debian's Xen: ${banner#(XEN) }"
+	echo "$NAME: note: setup: booted Debian's Xen: $(sed -E 's/^\(XEN\) //; s/(\([^)]*\)).*/\1/' <<<"$banner")"
 fi
 
 lab_results "$LAB/$NAME.clean.log" "$LAB/$NAME.results" "$NAME" 100
