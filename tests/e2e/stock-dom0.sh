@@ -100,5 +100,5 @@ if [ -f $KO ]; then
 	fi
 fi
 
-[ $E2E_FAILS -le 100 ] || E2E_FAILS=100
-exit $E2E_FAILS
+[ "$E2E_FAILS" -le 100 ] || E2E_FAILS=100
+exit "$E2E_FAILS"
