@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # tests/e2e/host-lib.sh: helpers of the lab suites on the host
-# (tests/suites/xen-e2e.once.sh, guest-e2e.once.sh), sourced from the top
-# of the tree. Not a payload file: tests/e2e/lib.sh is the one copied
-# into dom0. The functions use the suite's pass, fail and elapsed.
+# (tests/suites/xen-e2e.once.sh, guest-e2e.once.sh, stock-xen.once.sh),
+# sourced from the top of the tree. Not a payload file: tests/e2e/lib.sh
+# is the one copied into dom0. The functions use the suite's pass, fail and elapsed.
 
 # make_xen SUITE LOG: builds the patched Xen (`make xen`, output in LOG)
 # when build/xen/xen is missing or older than hypervisor-patch/, core/ or
@@ -64,10 +64,10 @@ require_results() {
 	done
 }
 
-# lab_clean_log CLEAN_LOG LOG: no crash lines from Xen or the kernels, and
-# no leak Xen warns about, in the serial log.
-lab_clean_log() {
-	local clean=$1 log=$2 bad leaks
+# lab_no_crash_lines CLEAN_LOG LOG: no crash lines from Xen or the
+# kernels in the serial log.
+lab_no_crash_lines() {
+	local clean=$1 log=$2 bad
 
 	bad=$(grep -nE 'Xen BUG|FATAL|Panic on CPU|Kernel panic|general protection fault|BUG: |Bad page' \
 		"$clean" | head -n 5 || true)
@@ -77,6 +77,14 @@ lab_clean_log() {
 	else
 		pass serial_log_clean
 	fi
+}
+
+# lab_clean_log CLEAN_LOG LOG: no crash lines from Xen or the kernels, and
+# no leak Xen warns about, in the serial log.
+lab_clean_log() {
+	local clean=$1 log=$2 leaks
+
+	lab_no_crash_lines "$clean" "$log"
 	leaks=$(grep -nE '^\(XEN\).*([Ll]eak|LEAK|still (holds|has) [0-9]+ page)' "$clean" |
 		head -n 5 || true)
 	if [ -n "$leaks" ]; then
@@ -94,4 +102,21 @@ time_note() {
 
 	t=$(elapsed)
 	echo "note: the suite took ${t}s (budget $1s)$([ "$t" -le "$1" ] || echo ': OVER BUDGET')"
+}
+
+# wait_for_qemu SUITE SECONDS: one QEMU at a time on this host; waits while
+# another runs, at most SECONDS, then boots anyway with a note.
+wait_for_qemu() {
+	local suite=$1 max=$2 waited=0
+
+	while pgrep qemu-system >/dev/null 2>&1; do
+		if [ $waited -ge "$max" ]; then
+			echo "$suite: note: another QEMU still runs after ${waited}s; booting anyway (timings will be slower)"
+			return 0
+		fi
+		[ $waited -eq 0 ] && echo "$suite: another QEMU runs; waiting (at most ${max}s)"
+		sleep 5
+		waited=$((waited + 5))
+	done
+	[ $waited -eq 0 ] || echo "$suite: waited ${waited}s for another QEMU"
 }

@@ -312,8 +312,8 @@ fi
 t program_detach_last 0 '^detached zero_fill' '' -- domain detach 0
 state_is program_nothing_loaded ''
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=nolist)
-t program_list_old_xen 1 '' '^Error: this Xen cannot list its programs \(xfo interface 1\.0; 1\.1 can\) \(EOPNOTSUPP\)$' -- program list
-tj program_list_old_xen_json 1 'error~^this Xen cannot list its programs' -- program list
+t fake_xen.program_list_old_xen 1 '' '^Error: this Xen cannot list its programs \(xfo interface 1\.0; 1\.1 can\) \(EOPNOTSUPP\)$' -- program list
+tj fake_xen.program_list_old_xen_json 1 'error~^this Xen cannot list its programs' -- program list
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
 t program_list_eperm 1 '' 'only the control domain may' -- program list
 RUN=("${FAKE_ENV[@]}")
@@ -327,9 +327,9 @@ RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=eperm)
 t fake_eperm 1 '' '^Error: only the control domain may query the xfo interface \(EPERM\)$' -- domain attach 0 "$EX/zero_fill.bpf.o"
 tj fake_eperm_json 1 'error=only the control domain may query the xfo interface (EPERM)' -- domain detach 0
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=v2)
-t fake_v2_version 0 '^xfo interface 2\.0 \(0x00020000\): NOT compatible with xfoctl.s 1\.1$' '' -- xen version
-tj fake_v2_version_json 0 compatible=false interface=2.0 -- xen version
-t fake_v2_refused 1 '' "Xen's xfo interface is 2\.0, xfoctl's 1\.1: the major versions differ" -- domain stats 0
+t fake_xen.v2_version 0 '^xfo interface 2\.0 \(0x00020000\): NOT compatible with xfoctl.s 1\.1$' '' -- xen version
+tj fake_xen.v2_version_json 0 compatible=false interface=2.0 -- xen version
+t fake_xen.v2_refused 1 '' "Xen's xfo interface is 2\.0, xfoctl's 1\.1: the major versions differ" -- domain stats 0
 RUN=("${FAKE_ENV[@]}" XFO_FAKE_XEN_MODE=noprivcmd)
 if [ -e /dev/xen/privcmd ] || [ -e /proc/xen/privcmd ]; then
 	echo "note: this is a Xen domain: fake_noprivcmd is not run"

@@ -2,8 +2,9 @@
 # The guest side (guest-agent/, docs/guest.md), on the host:
 #   - Debian's headers for the lab's guest kernel are fetched and unpacked
 #     (build/guest/headers; the network once, then the cache);
-#   - xfo_guest.ko builds against them without a warning, GPL, for that
-#     kernel release, with every symbol it needs exported by that kernel;
+#   - xfo_guest.ko builds against them without a warning, GPL, with the
+#     vermagic of the kernel the lab boots (build/lab/versions.txt's
+#     kernel-release), every symbol it needs exported by that kernel;
 #   - the shim's decisions and the size syntax (shim_test), xfo-agent's
 #     arguments and its JSON (agent_test, json_check);
 #   - shim_workload's checks hold without the shim, with the shim and no
@@ -23,6 +24,18 @@ trap 'rm -rf "$T"' EXIT
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 short() { grep -v '^ *$' "$1" | tail -n "${2:-3}" | tr '\n' ' ' | cut -c1-400; }
+
+# --- the kernel the lab boots --------------------------------------------------
+# build/lab/versions.txt's kernel-release, written by lab/fetch-debs.sh (a
+# few seconds when its packages are cached); the headers fetch below reads
+# the same file.
+lab_kernel() { (. lab/common.sh && lab_kver) 2>/dev/null; }
+lab_kr=$(lab_kernel)
+if [ -z "$lab_kr" ]; then
+	echo "note: build/lab/versions.txt names no kernel-release: lab/fetch-debs.sh --quiet"
+	lab/fetch-debs.sh --quiet >"$T/debs.log" 2>&1 || cat "$T/debs.log"
+	lab_kr=$(lab_kernel)
+fi
 
 # --- the module ---------------------------------------------------------------
 if hdr=$(guest-agent/kmod/fetch-headers.sh 2>"$T/fetch.log"); then
@@ -63,10 +76,12 @@ if [ -n "$hdr" ]; then
 		else
 			fail "module licence GPL" "$(tr '\n' ' ' <"$T/modinfo")"
 		fi
-		if grep -q "^vermagic=$kr " "$T/modinfo"; then
-			pass "vermagic is the guest kernel's ($kr)"
+		if [ -z "$lab_kr" ]; then
+			fail "vermagic is the lab kernel's" "build/lab/versions.txt names no kernel-release, even after lab/fetch-debs.sh: $(short "$T/debs.log")"
+		elif grep -q "^vermagic=$lab_kr " "$T/modinfo"; then
+			pass "vermagic is the lab kernel's ($lab_kr)"
 		else
-			fail "vermagic is the guest kernel's ($kr)" "$(grep vermagic "$T/modinfo")"
+			fail "vermagic is the lab kernel's ($lab_kr)" "$(grep vermagic "$T/modinfo") (headers: $kr)"
 		fi
 		# Every undefined symbol is exported by that kernel.
 		missing=
