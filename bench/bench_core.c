@@ -31,9 +31,13 @@
  * Usage: bench_core BPF_DIR [REPORT.md] [--layout BIN]...
  *        bench_core --timings BPF_DIR
  *        bench_core --runs native|interp|xen-form POLICY N BPF_DIR
+ *        bench_core --check POLICY N BPF_DIR
  * --layout runs BIN (another layout of this program) with --timings, which
  * prints its policy timings, one line each, and nothing else. --runs runs
  * one side of one policy N times and times nothing: what cachegrind counts.
+ * --check runs one policy N times on every side and compares each run's
+ * verdict and, after the runs, the maps with native's: what
+ * tests/suites/bench.sh checks, so that the ratios compare like with like.
  * XFO_BENCH_ONLY=POLICY times that policy alone (for profiling).
  */
 #include <stdio.h>
@@ -64,13 +68,37 @@ static const struct {
 	{ "counting", native_counting },
 };
 
-/* Where native policies' maps escape to (bench/native_policy.h). */
-void native_map_escape(void *map);
-void *volatile native_maps_seen;
+/* The native policies' maps, as they register (bench/native_policy.h). */
+#define MAX_NATIVE_MAPS 16
+static struct native_map {
+	const char *policy, *name;
+	void *values;
+	size_t size;
+} native_maps[MAX_NATIVE_MAPS];
+static unsigned int nr_native_maps;
 
-void native_map_escape(void *map)
+void native_map_register(const char *policy, const char *name, void *values,
+			 size_t size);
+
+void native_map_register(const char *policy, const char *name, void *values,
+			 size_t size)
 {
-	native_maps_seen = map;
+	if (nr_native_maps == MAX_NATIVE_MAPS) {
+		fprintf(stderr, "bench_core: more than %d native maps\n",
+			MAX_NATIVE_MAPS);
+		exit(1);
+	}
+	native_maps[nr_native_maps++] = (struct native_map){ policy, name,
+							      values, size };
+}
+
+static struct native_map *native_map(const char *policy, const char *name)
+{
+	for (unsigned int m = 0; m < nr_native_maps; m++)
+		if (!strcmp(native_maps[m].policy, policy) &&
+		    !strcmp(native_maps[m].name, name))
+			return &native_maps[m];
+	return NULL;
 }
 
 #define NR_CTX 64
@@ -420,7 +448,8 @@ static const struct {
 
 /*
  * --runs: n runs of one side of one policy over the contexts, untimed.
- * Prints the sum of the verdicts, so that no run is optimised away.
+ * Prints the sum of the verdicts, so that no run is optimised away; a run
+ * that fails stops it with exit status 1.
  */
 static int run_side(const char *side, const char *policy, unsigned long n,
 		    const char *bpf_dir)
@@ -431,6 +460,7 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 	struct xfo_bytecode prog;
 	const struct xfo_vm *vm;
 	size_t i, s;
+	int rc = 0;
 
 	for (i = 0; i < NR_POLICIES && strcmp(policies[i].name, policy); i++)
 		;
@@ -450,16 +480,247 @@ static int run_side(const char *side, const char *policy, unsigned long n,
 		struct xfo_vm_result res;
 		uint64_t r0 = 0;
 
-		if (sides[s].run)
+		if (sides[s].run) {
 			sides[s].run(vm, (uintptr_t)ctx, 0, &r0, &res);
-		else
+			if (res.err) {
+				fprintf(stderr, "bench_core: %s %s: run %lu "
+					"failed: error %d at insn %u\n", side,
+					policy, k, res.err, res.pc);
+				rc = 1;
+				break;
+			}
+		} else {
 			r0 = policies[i].native(ctx);
+		}
 		sum += r0;
 	}
-	printf("%llu\n", sum);
+	if (!rc)
+		printf("%llu\n", sum);
 	xfo_runner__free(runner);
 	xfo_object__close(obj);
+	return rc;
+}
+
+/*
+ * Map values --check sets on every side before its runs, so that the runs
+ * take the paths that zero maps never reach: region_quota's quota (0 means
+ * 4096) low enough for its slots to run out, which the policy learns
+ * through a stack buffer (map_read).
+ */
+static const struct {
+	const char *policy, *map;
+	uint32_t key;
+	uint64_t value;
+} check_presets[] = {
+	{ "region_quota", "quota_cfg", 0, 3 },
+};
+#define NR_PRESETS (sizeof(check_presets) / sizeof(check_presets[0]))
+
+/* At most this many differences are printed per side. */
+#define MAX_SHOWN 3
+
+/* One interpreter side of --check: its own runner, so its own maps. */
+struct check_side {
+	vm_run_fn *run;
+	struct xfo_object *obj;
+	struct xfo_runner *runner;
+	unsigned int differences;
+	bool failed;			/* a run error: no further runs */
+};
+
+static void check_differs(struct check_side *c, const char *side,
+			  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check_differs(struct check_side *c, const char *side,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->differences++ >= MAX_SHOWN)
+		return;
+	printf("%s: DIFFERS: ", side);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* The presets for policy, written into the native map and each runner's. */
+static int check_preset(const char *policy, struct check_side *c, size_t n)
+{
+	for (size_t p = 0; p < NR_PRESETS; p++) {
+		const struct xfo_map_def *defs;
+		struct native_map *nm;
+		uint32_t m, cnt;
+
+		if (strcmp(check_presets[p].policy, policy))
+			continue;
+		nm = native_map(policy, check_presets[p].map);
+		defs = xfo_object__maps(c[0].obj);
+		cnt = xfo_object__map_cnt(c[0].obj);
+		for (m = 0; m < cnt && strcmp(defs[m].name,
+					      check_presets[p].map); m++)
+			;
+		if (!nm || m == cnt || defs[m].value_size < 8 ||
+		    (check_presets[p].key + 1ull) * defs[m].value_size >
+		    nm->size) {
+			fprintf(stderr, "bench_core: %s: no map %s[%u] to "
+				"preset\n", policy, check_presets[p].map,
+				check_presets[p].key);
+			return -1;
+		}
+		memcpy((char *)nm->values + (size_t)check_presets[p].key *
+		       defs[m].value_size, &check_presets[p].value, 8);
+		for (size_t s = 0; s < n; s++)
+			memcpy(xfo_runner__map_value(c[s].runner, m,
+						     check_presets[p].key),
+			       &check_presets[p].value, 8);
+	}
 	return 0;
+}
+
+/* After the runs: every map of the object, as the native policy's. */
+static int check_maps(const char *policy, const char *side,
+		      struct check_side *c, char *names, size_t names_size)
+{
+	const struct xfo_map_def *defs = xfo_object__maps(c->obj);
+	uint32_t cnt = xfo_object__map_cnt(c->obj);
+	size_t used = 0;
+	unsigned int native_cnt = 0;
+
+	names[0] = 0;
+	for (unsigned int m = 0; m < nr_native_maps; m++)
+		native_cnt += !strcmp(native_maps[m].policy, policy);
+	if (native_cnt != cnt) {
+		fprintf(stderr, "bench_core: %s: %u native maps, %u in the "
+			"object\n", policy, native_cnt, cnt);
+		return -1;
+	}
+	for (uint32_t m = 0; m < cnt; m++) {
+		struct native_map *nm = native_map(policy, defs[m].name);
+
+		if (!nm || nm->size != (size_t)defs[m].value_size *
+					defs[m].max_entries) {
+			fprintf(stderr, "bench_core: %s: map %s has no native "
+				"map of its size\n", policy, defs[m].name);
+			return -1;
+		}
+		for (uint32_t key = 0; key < defs[m].max_entries; key++) {
+			const void *v = xfo_runner__map_value(c->runner, m,
+							      key);
+			const char *nv = (const char *)nm->values +
+					 (size_t)key * defs[m].value_size;
+			uint64_t a = 0, b = 0;
+
+			if (!memcmp(v, nv, defs[m].value_size))
+				continue;
+			memcpy(&a, v, 8);
+			memcpy(&b, nv, 8);
+			check_differs(c, side, "map %s[%u]: 0x%llx, native "
+				      "0x%llx (first 8 bytes)", defs[m].name,
+				      key, (unsigned long long)a,
+				      (unsigned long long)b);
+		}
+		used += snprintf(names + used, names_size - used, " %s",
+				 defs[m].name);
+		if (used >= names_size)
+			used = names_size - 1;
+	}
+	return 0;
+}
+
+/*
+ * --check: n runs of a policy over the contexts on every side, natively
+ * and in each interpreter side with its own maps. Each run's verdict must
+ * be native's, for every context, no run may fail, and after the runs
+ * every map must hold what the native policy's holds. Prints one line per
+ * interpreter side, "SIDE: same as native: ..." or its differences;
+ * returns 0 when every side is the same.
+ */
+static int check_policy(const char *policy, unsigned long n,
+			const char *bpf_dir)
+{
+	struct check_side c[NR_SIDES - 1];
+	size_t i, nc = 0, s;
+	int rc = 0;
+
+	for (i = 0; i < NR_POLICIES && strcmp(policies[i].name, policy); i++)
+		;
+	if (i == NR_POLICIES) {
+		fprintf(stderr, "bench_core: no policy '%s'\n", policy);
+		return 2;
+	}
+	for (s = 1; s < NR_SIDES; s++) {
+		struct xfo_bytecode prog;
+
+		c[nc] = (struct check_side){ .run = sides[s].run };
+		if (open_policy(bpf_dir, policy, &c[nc].obj, &c[nc].runner,
+				&prog)) {
+			rc = 1;
+			goto out;
+		}
+		nc++;
+	}
+	if (check_preset(policy, c, nc)) {
+		rc = 1;
+		goto out;
+	}
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned int ctx_idx = k % NR_CTX;
+		struct xfo_fault_ctx *ctx = &contexts[ctx_idx];
+		uint64_t want = policies[i].native(ctx);
+
+		for (s = 0; s < nc; s++) {
+			const char *side = sides[s + 1].name;
+			struct xfo_vm_result res;
+			uint64_t r0 = 0;
+
+			if (c[s].failed)
+				continue;
+			c[s].run(xfo_runner__vm(c[s].runner), (uintptr_t)ctx, 0,
+				 &r0, &res);
+			if (res.err) {
+				printf("%s: ERROR: context %u, run %lu: error "
+				       "%d at insn %u\n", side, ctx_idx, k,
+				       res.err, res.pc);
+				c[s].failed = true;
+				rc = 1;
+			} else if (r0 != want) {
+				check_differs(&c[s], side, "context %u, run "
+					      "%lu: verdict 0x%llx, native "
+					      "0x%llx", ctx_idx, k,
+					      (unsigned long long)r0,
+					      (unsigned long long)want);
+			}
+		}
+	}
+	for (s = 0; s < nc; s++) {
+		const char *side = sides[s + 1].name;
+		char names[256];
+
+		if (c[s].failed)
+			continue;
+		if (check_maps(policy, side, &c[s], names, sizeof(names))) {
+			rc = 1;
+			continue;
+		}
+		if (c[s].differences) {
+			printf("%s: %u differences in all\n", side,
+			       c[s].differences);
+			rc = 1;
+			continue;
+		}
+		printf("%s: same as native: the verdicts of %lu runs over %d "
+		       "contexts, maps:%s\n", side, n, NR_CTX,
+		       names[0] ? names : " (none)");
+	}
+out:
+	for (s = 0; s < nc; s++) {
+		xfo_runner__free(c[s].runner);
+		xfo_object__close(c[s].obj);
+	}
+	return rc;
 }
 
 #define COUNT_RUNS_LO 1000
@@ -595,6 +856,18 @@ int main(int argc, char **argv)
 		make_contexts();
 		return run_side(argv[2], argv[3], n, argv[5]);
 	}
+	if (argc == 5 && !strcmp(argv[1], "--check")) {
+		char *end;
+		unsigned long n = strtoul(argv[3], &end, 10);
+
+		if (*end || end == argv[3] || !n) {
+			fprintf(stderr, "bench_core: --check: '%s' is not a "
+				"count\n", argv[3]);
+			return 2;
+		}
+		make_contexts();
+		return check_policy(argv[2], n, argv[4]);
+	}
 	if (argc == 3 && !strcmp(argv[1], "--timings")) {
 		make_contexts();
 		if (time_policies(argv[2], &layouts[0], NULL))
@@ -632,7 +905,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s BPF_DIR [REPORT.md] [--layout BIN]..."
 			"\n       %s --timings BPF_DIR\n"
 			"       %s --runs native|interp|xen-form POLICY N "
-			"BPF_DIR\n", argv[0], argv[0], argv[0]);
+			"BPF_DIR\n       %s --check POLICY N BPF_DIR\n",
+			argv[0], argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	if (report_path && !(report = fopen(report_path, "w"))) {

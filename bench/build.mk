@@ -9,7 +9,8 @@ BENCH_NATIVE  := $(BENCH_POLICIES:%=$(O)/bench/native/%.o)
 $(O)/bench/native/%.o: bpf/%.bpf.c bench/native_policy.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-variable -Wno-missing-prototypes -Ibpf \
-		-include bench/native_policy.h -D$*=native_$* -c -o $@ $<
+		-include bench/native_policy.h -D$*=native_$* \
+		-DNATIVE_POLICY='"$*"' -c -o $@ $<
 
 # The interpreter as Xen builds it by default: the switch form, under
 # retpolines and without jump tables (CONFIG_INDIRECT_THUNK), renamed.

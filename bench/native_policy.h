@@ -14,19 +14,24 @@
 #include "xfo_helpers.h"
 
 /*
- * Maps are static arrays whose address escapes to the benchmark: dom0 may
- * write a map at any time, so the compiler must not fold a map it sees
+ * Maps are static arrays that register with the benchmark (bench_core.c),
+ * which reads them to compare with the interpreter's maps and writes
+ * presets into them. The registration also lets their address escape: dom0
+ * may write a map at any time, so the compiler must not fold a map it sees
  * never written here (region_quota's quota_cfg) into a constant.
+ * NATIVE_POLICY, the policy's name, comes from bench/build.mk.
  */
-void native_map_escape(void *map);
+void native_map_register(const char *policy, const char *name, void *values,
+			 size_t size);
 
 #undef XFO_ARRAY_MAP
 #define XFO_ARRAY_MAP(_name, _value_type, _entries)			\
 	static struct { _value_type v[_entries]; } _name;		\
 	static void __attribute__((constructor))			\
-	native_escape_##_name(void)					\
+	native_register_##_name(void)					\
 	{								\
-		native_map_escape(&_name);				\
+		native_map_register(NATIVE_POLICY, #_name, &_name,	\
+				    sizeof(_name));			\
 	}
 
 static inline long native_map_read(void *values, uint32_t entries,
