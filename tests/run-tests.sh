@@ -8,7 +8,8 @@
 # non-zero without printing a FAIL line counts as one failure, so a crash
 # is never lost.
 # Each PASS counted is a distinct case: a PASS line printed twice by one
-# suite is one more failure, "FAIL <suite>: duplicate case name '<name>'".
+# suite counts once, and is one more failure, "FAIL <suite>: duplicate
+# case name '<name>'".
 # (FAIL and SKIP names are not compared: a name may hold ": ", so where a
 # FAIL line's name ends is not known.)
 # Suites whose name ends in ".once.sh" run only against the first variant.
@@ -48,7 +49,7 @@ for variant in "$@"; do
 		start=$(date +%s)
 		"$suite" "$variant" >"$log" 2>&1
 		rc=$?
-		p=$(grep -c '^PASS ' "$log")
+		p=$(sed -n 's/^PASS //p' "$log" | sort -u | wc -l)
 		f=$(grep -c '^FAIL ' "$log")
 		s=$(grep -c '^SKIP ' "$log")
 		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
