@@ -409,7 +409,7 @@ def main():
             mn, _, rest = text.partition(' ')
             c = cases.get(form_of(mn, rest))
             if not c:
-                print(f"note: the sample '{text}' is of an encoding the "
+                print(f"note: the sample '{text}' is of a form the "
                       'suite does not use')
                 continue
             if c['checked']:
