@@ -7,6 +7,11 @@
 # <why>", and may print anything else as context. A suite that exits
 # non-zero without printing a FAIL line counts as one failure, so a crash
 # is never lost.
+# Each PASS counted is a distinct case: a PASS line printed twice by one
+# suite counts once, and is one more failure, "FAIL <suite>: duplicate
+# case name '<name>'".
+# (FAIL and SKIP names are not compared: a name may hold ": ", so where a
+# FAIL line's name ends is not known.)
 # Suites whose name ends in ".once.sh" run only against the first variant.
 # A suite that boots the QEMU lab or builds Xen says so with a line
 # "# tier: lab" in its first ten lines; `--tier check` leaves those out
@@ -44,13 +49,17 @@ for variant in "$@"; do
 		start=$(date +%s)
 		"$suite" "$variant" >"$log" 2>&1
 		rc=$?
-		p=$(grep -c '^PASS ' "$log")
+		p=$(sed -n 's/^PASS //p' "$log" | sort -u | wc -l)
 		f=$(grep -c '^FAIL ' "$log")
 		s=$(grep -c '^SKIP ' "$log")
 		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
 			echo "FAIL $name: exited $rc without naming a failed case" >>"$log"
 			f=1
 		fi
+		while IFS= read -r dup; do
+			echo "FAIL $name: duplicate case name '$dup'" >>"$log"
+			f=$((f + 1))
+		done < <(sed -n 's/^PASS //p' "$log" | sort | uniq -d)
 		passed=$((passed + p))
 		failed=$((failed + f))
 		skipped=$((skipped + s))

@@ -41,23 +41,45 @@ run_unit() {
 	fi
 }
 
-# t NAME RC OUT_ERE ERR_ERE -- ARGS...: runs x ARGS and checks the exit
-# status and that stdout / stderr match the EREs (empty: not checked).
-t() {
-	local name=$1 want=$2 outre=$3 errre=$4
-	shift 5
+# t_holds RC OUT_ERE ERR_ERE -- ARGS...: runs x ARGS and checks the exit
+# status and that stdout / stderr match the EREs (empty: not checked);
+# when one does not hold, sets why and returns 1. Cases that check one
+# behaviour over several runs call it and print one line.
+t_holds() {
+	local want=$1 outre=$2 errre=$3
+	shift 4
 	x "$@"
+	why=
 	if crashed; then
-		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
+		why="crashed (status $rc): $(head -c 400 "$T/err")"
 	elif [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
+		why="exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
 	elif [ -n "$outre" ] && ! grep -qE -- "$outre" "$T/out"; then
-		fail "$name" "stdout does not match /$outre/: $(head -c 300 "$T/out")"
+		why="stdout does not match /$outre/: $(head -c 300 "$T/out")"
 	elif [ -n "$errre" ] && ! grep -qE -- "$errre" "$T/err"; then
-		fail "$name" "stderr does not match /$errre/: $(head -c 300 "$T/err")"
-	else
-		pass "$name"
+		why="stderr does not match /$errre/: $(head -c 300 "$T/err")"
 	fi
+	[ -z "$why" ]
+}
+
+# out_holds ERE: what the last run wrote on stdout matches ERE; otherwise
+# sets why and returns 1.
+out_holds() {
+	why="stdout does not match /$1/: $(head -c 300 "$T/out")"
+	grep -qE -- "$1" "$T/out"
+}
+
+# verdict STATUS NAME: the case NAME, for a behaviour checked by a chain
+# of *_holds: PASS when STATUS (the chain's $?) is 0, else FAIL with why.
+verdict() {
+	if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2" "$why"; fi
+}
+
+# t NAME RC OUT_ERE ERR_ERE -- ARGS...: the case NAME is t_holds.
+t() {
+	local name=$1
+	shift
+	if t_holds "$@"; then pass "$name"; else fail "$name" "$why"; fi
 }
 
 # json_has CHECK: the JSON value in $T/out holds CHECK, PATH=VALUE or,
@@ -79,29 +101,30 @@ json_has() {
 	return 1
 }
 
-# json_holds NAME WHAT CHECK...: the JSON value in $T/out is valid and
-# holds every CHECK; otherwise "FAIL NAME: WHAT..." and status 1.
+# json_holds WHAT CHECK...: the JSON value in $T/out is valid and holds
+# every CHECK; otherwise sets why to "WHAT..." and returns 1.
 json_holds() {
-	local name=$1 what=$2 c why
-	shift 2
+	local what=$1 c
+	shift
 	if ! "$J" <"$T/out" >/dev/null 2>"$T/jerr"; then
-		fail "$name" "${what}invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
+		why="${what}invalid JSON: $(cat "$T/jerr"): $(head -c 300 "$T/out")"
 		return 1
 	fi
 	for c in "$@"; do
 		if ! why=$(json_has "$c"); then
-			fail "$name" "$what$why"
+			why="$what$why"
 			return 1
 		fi
 	done
+	why=
 }
 
-# tj NAME RC CHECK... -- ARGS...: runs x -j ARGS and x -p ARGS; each must
+# tj_holds RC CHECK... -- ARGS...: runs x -j ARGS and x -p ARGS; each must
 # exit with RC and write one valid JSON value that holds every CHECK
-# (PATH=VALUE or PATH~ERE, see json_has).
-tj() {
-	local name=$1 want=$2 checks=() mode
-	shift 2
+# (PATH=VALUE or PATH~ERE, see json_has); otherwise sets why, returns 1.
+tj_holds() {
+	local want=$1 checks=() mode
+	shift
 	while [ "$1" != "--" ]; do
 		checks+=("$1")
 		shift
@@ -110,26 +133,37 @@ tj() {
 	for mode in -j -p; do
 		x "$mode" "$@"
 		if crashed; then
-			fail "$name" "$mode: crashed (status $rc): $(head -c 400 "$T/err")"
-			return
+			why="$mode: crashed (status $rc): $(head -c 400 "$T/err")"
+			return 1
 		fi
 		if [ "$rc" -ne "$want" ]; then
-			fail "$name" "$mode: exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
-			return
+			why="$mode: exit status $rc, expected $want: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
+			return 1
 		fi
-		json_holds "$name" "$mode: " "${checks[@]}" || return 0
+		json_holds "$mode: " "${checks[@]}" || return 1
 	done
-	pass "$name"
 }
 
-# jv NAME CHECK...: the JSON x just wrote is valid and holds every CHECK.
+# tj NAME RC CHECK... -- ARGS...: the case NAME is tj_holds.
+tj() {
+	local name=$1
+	shift
+	if tj_holds "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+
+# jv_holds CHECK...: the JSON x just wrote is valid and holds every
+# CHECK; otherwise sets why and returns 1.
+jv_holds() {
+	if crashed; then
+		why="crashed (status $rc): $(head -c 400 "$T/err")"
+		return 1
+	fi
+	json_holds "" "$@"
+}
+
+# jv NAME CHECK...: the case NAME is jv_holds CHECK...
 jv() {
 	local name=$1
 	shift
-	if crashed; then
-		fail "$name" "crashed (status $rc): $(head -c 400 "$T/err")"
-		return
-	fi
-	json_holds "$name" "" "$@" || return 0
-	pass "$name"
+	if jv_holds "$@"; then pass "$name"; else fail "$name" "$why"; fi
 }

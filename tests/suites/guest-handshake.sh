@@ -61,17 +61,21 @@ key() {
 	[ "$2" = - ] || printf '%s=%s\n' "$D/$1" "$2" >>"$XS.new"
 	mv "$XS.new" "$XS"
 }
-# store_is NAME KEY ERE: the guest's KEY matches ^ERE$ ('' for absent).
-store_is() {
+# store_holds KEY ERE: the guest's KEY matches ^ERE$ ('' for absent);
+# otherwise sets why and returns 1.
+store_holds() {
 	local got
-	got=$(sed -n "s|^$D/$2=||p" "$XS")
-	if grep -qE -- "^$3\$" <<<"$got"; then pass "$1"; else fail "$1" "$D/$2 is '$got', expected /^$3\$/"; fi
+	got=$(sed -n "s|^$D/$1=||p" "$XS")
+	why="$D/$1 is '$got', expected /^$2\$/"
+	grep -qE -- "^$2\$" <<<"$got"
 }
-# areas_are NAME ERE: the fake Xen's mappings ("areas DOMID ..." lines).
-areas_are() {
+# areas_hold ERE: the fake Xen's mappings ("areas DOMID ..." lines),
+# joined by ';', match ^ERE$; otherwise sets why and returns 1.
+areas_hold() {
 	local got
 	got=$(grep '^areas' "$XEN.txt" 2>/dev/null | paste -sd';')
-	if grep -qE -- "^$2\$" <<<"$got"; then pass "$1"; else fail "$1" "fake Xen maps '$got', expected /^$2\$/"; fi
+	why="fake Xen maps '$got', expected /^$1\$/"
+	grep -qE -- "^$1\$" <<<"$got"
 }
 
 # ------------------------------------------------------------------------
@@ -97,28 +101,29 @@ t usage_connect_no_replace 2 '' "unknown option '--replace'" -- domain connect 1
 rm -f "$XEN" "$XEN.txt"
 guest 3
 MODE=guest
-t connect 0 '^connected domain 1: region table frame 1001, pool ring frame 1002, completion ring frame 1003, event channel 9, interface 1\.0$' '' -- domain connect 1
-if grep -q '^the guest is in state 4 (Connected)$' "$T/out"; then
-	pass connect_guest_connected
-else
-	fail connect_guest_connected "$(cat "$T/out")"
-fi
-store_is connect_backend_state backend-state 4
-store_is connect_no_backend_error backend-error ''
-areas_are connect_xen_mapped 'areas 1 1001 1002 1003 9 0x00010000'
-t connect_already 0 '^domain 1 is connected already \(state 4, backend-state 4, Xen has its areas\): nothing done$' '' -- domain connect 1
+# One case: the answer, the guest moving to Connected, backend-state 4,
+# no backend-error, Xen mapping the areas.
+t_holds 0 '^connected domain 1: region table frame 1001, pool ring frame 1002, completion ring frame 1003, event channel 9, interface 1\.0$' '' -- domain connect 1 &&
+	out_holds '^the guest is in state 4 \(Connected\)$' &&
+	store_holds backend-state 4 && store_holds backend-error '' &&
+	areas_hold 'areas 1 1001 1002 1003 9 0x00010000'
+verdict $? connect
+t_holds 0 '^domain 1 is connected already \(state 4, backend-state 4, Xen has its areas\): nothing done$' '' -- domain connect 1 &&
+	areas_hold 'areas 1 1001 1002 1003 9 0x00010000'
+verdict $? connect_already
 x -j domain connect 1
-jv connect_already_json domid=1 connected=true already_connected=true version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4
-areas_are connect_already_mapped_once 'areas 1 1001 1002 1003 9 0x00010000'
+jv_holds domid=1 connected=true already_connected=true version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4 &&
+	areas_hold 'areas 1 1001 1002 1003 9 0x00010000'
+verdict $? connect_already_json
 x -j domain stats 1
 jv stats_areas_mapped domid=1 areas_mapped=true
 
-t disconnect 0 "^Xen no longer uses domain 1's areas; backend-state 6 written$" '' -- domain disconnect 1
-areas_are disconnect_xen_unmapped ''
+t_holds 0 "^Xen no longer uses domain 1's areas; backend-state 6 written$" '' -- domain disconnect 1 &&
+	areas_hold '' && store_holds backend-state 6 &&
+	store_holds backend-error 'dom0 disconnected the areas'
+verdict $? disconnect
 x -j domain stats 1
 jv stats_areas_unmapped domid=1 areas_mapped=false
-store_is disconnect_backend_state backend-state 6
-store_is disconnect_backend_error backend-error 'dom0 disconnected the areas'
 # Nothing mapped: Xen says 0 all the same; no second answer written.
 t disconnect_again 0 "^Xen no longer uses domain 1's areas$" '' -- domain disconnect 1
 x -j domain disconnect 1
@@ -126,36 +131,40 @@ jv disconnect_again_json domid=1 unmapped=true backend_state=null
 t disconnect_no_domain 1 '' 'no domain 5 \(ESRCH\)' -- domain disconnect 5
 
 # Connected in the guest's eyes but dom0 said 6: it must offer again.
-t connect_state4_after_disconnect 1 '' "^Error: domain 1 is not ready for the handshake: domain 1's state is 4 \(Connected\), not 3 \(Initialised\)$" -- domain connect 1
-areas_are connect_state4_nothing_mapped ''
+t_holds 1 '' "^Error: domain 1 is not ready for the handshake: domain 1's state is 4 \(Connected\), not 3 \(Initialised\)$" -- domain connect 1 &&
+	areas_hold ''
+verdict $? connect_state4_after_disconnect
 
 # A guest that writes Connected for both sides: Xen decides.
 key backend-state 4
-t connect_forged_maps 0 '^connected domain 1: region table frame 1001' '' -- domain connect 1
-areas_are connect_forged_mapped 'areas 1 1001 1002 1003 9 0x00010000'
+t_holds 0 '^connected domain 1: region table frame 1001' '' -- domain connect 1 &&
+	areas_hold 'areas 1 1001 1002 1003 9 0x00010000'
+verdict $? connect_forged_maps
 x domain disconnect 1
 key state 4
 key backend-state 4
 XMODE=noresolver
-t connect_forged_refused 1 '' "^Error: domain 1 says it is connected, but Xen does not have its areas and refuses them: this Xen does not implement" -- domain connect 1
-store_is connect_forged_no_answer backend-state 4
+t_holds 1 '' "^Error: domain 1 says it is connected, but Xen does not have its areas and refuses them: this Xen does not implement" -- domain connect 1 &&
+	store_holds backend-state 4
+verdict $? connect_forged_refused
 XMODE=""
 key backend-state 6
 
 # The guest offers again (its module reloaded): JSON this time.
 key state 3
 x -j domain connect 1
-jv connect_json domid=1 connected=true already_connected=false version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4
-store_is connect_json_backend_state backend-state 4
-store_is connect_json_error_removed backend-error ''
+jv_holds domid=1 connected=true already_connected=false version=0x00010000 region_table_frame=1001 pool_ring_frame=1002 completion_ring_frame=1003 event_channel=9 backend_state=4 guest_state=4 &&
+	store_holds backend-state 4 && store_holds backend-error ''
+verdict $? connect_json
 x -j domain disconnect 1
 jv disconnect_json domid=1 unmapped=true backend_state=6
 
 # A guest that does not move to Connected: still connected, said so.
 MODE=""
 guest 3
-t connect_guest_slow 0 '^the guest is in state 3 \(Initialised\), not yet 4 \(Connected\), after 3 s$' '' -- domain connect 1
-store_is connect_guest_slow_backend_state backend-state 4
+t_holds 0 '^the guest is in state 3 \(Initialised\), not yet 4 \(Connected\), after 3 s$' '' -- domain connect 1 &&
+	store_holds backend-state 4
+verdict $? connect_guest_slow
 x -j domain disconnect 1
 jv disconnect_guest_slow domid=1 unmapped=true backend_state=6
 
@@ -163,14 +172,21 @@ jv disconnect_guest_slow domid=1 unmapped=true backend_state=6
 # Refusals: backend-state 6 and the reason, nothing mapped
 # ------------------------------------------------------------------------
 MODE=guest
-refused() {	# NAME KEY VALUE ERR_ERE BACKEND_ERROR_ERE
+# refused NAME KEY VALUE ERR_ERE BACKEND_ERROR_ERE: one case,
+# connect_refuses_NAME: with KEY set to VALUE, connect fails with ERR_ERE,
+# sets backend-state 6 and backend-error BACKEND_ERROR_ERE, leaves the
+# guest's state alone and maps nothing.
+refused() {
+	local name=connect_refuses_$1
 	guest 3
 	key "$2" "$3"
-	t "refuse_$1" 1 '' "$4" -- domain connect 1
-	store_is "refuse_$1_backend_state" backend-state 6
-	store_is "refuse_$1_backend_error" backend-error "$5"
-	store_is "refuse_$1_state_unchanged" state 3
-	areas_are "refuse_$1_nothing_mapped" ''
+	if t_holds 1 '' "$4" -- domain connect 1 &&
+	   store_holds backend-state 6 && store_holds backend-error "$5" &&
+	   store_holds state 3 && areas_hold ''; then
+		pass "$name"
+	else
+		fail "$name" "$why"
+	fi
 }
 refused pool_word pool-ring-frame abc \
 	"^Error: refused domain's keys: data/xfo/pool-ring-frame is 'abc': not a decimal frame number$" \
@@ -190,8 +206,12 @@ refused major_2 version 0x00020000 \
 refused escape_chars pool-ring-frame $'1\e[2J' "is '1\\\\x1b\[2J'" ".*x1b.*"
 guest 3
 key state x
-t refuse_state_word 1 '' "data/xfo/state is 'x': not a XenbusState \(1\.\.6\)" -- domain connect 1
-store_is refuse_state_word_backend_state backend-state 6
+if t_holds 1 '' "data/xfo/state is 'x': not a XenbusState \(1\.\.6\)" -- domain connect 1 &&
+   store_holds backend-state 6; then
+	pass connect_refuses_state_word
+else
+	fail connect_refuses_state_word "$why"
+fi
 
 guest 3
 key pool-ring-frame abc
@@ -201,46 +221,59 @@ jv refuse_json domid=1 connected=false backend_state=6 'backend_error~pool-ring-
 # Xen refuses: its reason goes to the guest.
 guest 3
 key region-table-frame 666
-t refuse_xen 1 '' "^Error: Xen refused domain 1's areas \(its console says why\): a frame that is not the domain's ordinary writable page" -- domain connect 1
-store_is refuse_xen_backend_state backend-state 6
-store_is refuse_xen_backend_error backend-error "Xen refused domain 1's areas \(its console says why\): .*\(EINVAL\)"
-areas_are refuse_xen_nothing_mapped ''
+t_holds 1 '' "^Error: Xen refused domain 1's areas \(its console says why\): a frame that is not the domain's ordinary writable page" -- domain connect 1 &&
+	store_holds backend-state 6 &&
+	store_holds backend-error "Xen refused domain 1's areas \(its console says why\): .*\(EINVAL\)" &&
+	areas_hold ''
+verdict $? refuse_xen
 
 # A Xen without the resolver: refused, the guest keeps working.
 guest 3
 XMODE=noresolver
-t refuse_no_resolver 1 '' "this Xen does not implement the map_guest_areas operation \(no resolver built\), or domain 1 is not a 64-bit PV domain \(EOPNOTSUPP\)" -- domain connect 1
-store_is refuse_no_resolver_backend_state backend-state 6
-store_is refuse_no_resolver_backend_error backend-error "this Xen does not implement the map_guest_areas operation.*"
+t_holds 1 '' "this Xen does not implement the map_guest_areas operation \(no resolver built\), or domain 1 is not a 64-bit PV domain \(EOPNOTSUPP\)" -- domain connect 1 &&
+	store_holds backend-state 6 &&
+	store_holds backend-error "this Xen does not implement the map_guest_areas operation.*"
+verdict $? refuse_no_resolver
 t disconnect_no_resolver 1 '' "this Xen does not implement the unmap_guest_areas operation" -- domain disconnect 1
 XMODE=""
 
 # Areas still mapped (a guest that reloaded without unmapping): refused.
 guest 3
-t connect_for_exists 0 '^connected domain 1' '' -- domain connect 1
+# Connected once (connect's own case is above), then offered again.
+t_holds 0 '^connected domain 1' '' -- domain connect 1
+st=$?
 key state 3
 key backend-state -
-t refuse_exists 1 '' "domain 1's areas are already mapped; disconnect it first \(EEXIST\)" -- domain connect 1
-store_is refuse_exists_backend_state backend-state 6
-t disconnect_exists 0 "^Xen no longer uses domain 1's areas$" '' -- domain disconnect 1
-areas_are disconnect_exists_unmapped ''
+[ $st -eq 0 ] &&
+	t_holds 1 '' "domain 1's areas are already mapped; disconnect it first \(EEXIST\)" -- domain connect 1 &&
+	store_holds backend-state 6
+verdict $? refuse_exists
+t_holds 0 "^Xen no longer uses domain 1's areas$" '' -- domain disconnect 1 &&
+	areas_hold ''
+verdict $? disconnect_exists
 
 # ------------------------------------------------------------------------
 # Not ready, --wait, no domain, no module
 # ------------------------------------------------------------------------
 guest 1
-t not_ready 1 '' "^Error: domain 1 is not ready for the handshake: domain 1's state is 1 \(Initialising\), not 3 \(Initialised\)$" -- domain connect 1
-store_is not_ready_no_answer backend-state ''
+t_holds 1 '' "^Error: domain 1 is not ready for the handshake: domain 1's state is 1 \(Initialising\), not 3 \(Initialised\)$" -- domain connect 1 &&
+	store_holds backend-state ''
+verdict $? not_ready
+# One case: --wait 0.5 says it waited and did, 0.5 s at least.
 s0=$(date +%s%N)
-t not_ready_wait 1 '' "not 3 \(Initialised\) \(waited 0\.500 s\)$" -- domain connect 1 --wait 0.5
+t_holds 1 '' "not 3 \(Initialised\) \(waited 0\.500 s\)$" -- domain connect 1 --wait 0.5
+st=$?
 ms=$(( ($(date +%s%N) - s0) / 1000000 ))
-if [ $ms -ge 500 ] && [ $ms -lt 5000 ]; then pass "not_ready_waited (${ms} ms)"; else fail not_ready_waited "took $ms ms"; fi
+[ $st -eq 0 ] && { why="took $ms ms"; [ $ms -ge 500 ] && [ $ms -lt 5000 ]; }
+verdict $? not_ready_wait
 # The guest gets there while dom0 waits.
 guest 1
 ( sleep 0.4; key state 3 ) &
-t wait_then_connect 0 '^connected domain 1' '' -- domain connect 1 -w 10
+t_holds 0 '^connected domain 1' '' -- domain connect 1 -w 10
+st=$?
 wait
-store_is wait_then_connect_backend_state backend-state 4
+[ $st -eq 0 ] && store_holds backend-state 4
+verdict $? wait_then_connect
 x domain disconnect 1
 # The module is loaded while dom0 waits.
 grep -v "^$D/" "$XS" >"$XS.keys"
@@ -273,33 +306,37 @@ fi
 # (transaction 2): no answer, the areas are let go.
 guest 3
 MODE=guest,reload:2
-t reload_race 1 '' "domain 1 published other keys meanwhile \(state 3\): this answer is not for them; the areas were unmapped again" -- domain connect 1
-store_is reload_race_no_answer backend-state ''
-areas_are reload_race_unmapped ''
+t_holds 1 '' "domain 1 published other keys meanwhile \(state 3\): this answer is not for them; the areas were unmapped again" -- domain connect 1 &&
+	store_holds backend-state '' && areas_hold ''
+verdict $? reload_race
 # ... and a refusal is not written on keys it was not for either.
 guest 3
 key pool-ring-frame abc
 MODE=guest,reload:2
-t reload_race_refusal 1 '' "the refusal was not written: domain 1 published other keys meanwhile" -- domain connect 1
-store_is reload_race_refusal_no_answer backend-state ''
+t_holds 1 '' "the refusal was not written: domain 1 published other keys meanwhile" -- domain connect 1 &&
+	store_holds backend-state ''
+verdict $? reload_race_refusal
 # Transactions that conflict are retried.
 guest 3
 MODE=guest,conflict
-t conflict_retried 0 '^connected domain 1' '' -- domain connect 1
-store_is conflict_backend_state backend-state 4
+t_holds 0 '^connected domain 1' '' -- domain connect 1 &&
+	store_holds backend-state 4
+verdict $? conflict_retried
 MODE=guest
 x domain disconnect 1
 # No xenstore: said, nothing mapped.
 guest 3
 MODE=noxs
-t no_xenstore 1 '' '^Error: cannot open xenstore: No such file or directory \(xenstored must run' -- domain connect 1
-areas_are no_xenstore_nothing_mapped ''
+t_holds 1 '' '^Error: cannot open xenstore: No such file or directory \(xenstored must run' -- domain connect 1 &&
+	areas_hold ''
+verdict $? no_xenstore
 MODE=guest
 # In a domU: Xen refuses the version query; the store is not touched.
 guest 3
 XMODE=eperm
-t domu_eperm 1 '' 'only the control domain may query the xfo interface \(EPERM\)' -- domain connect 1
-store_is domu_eperm_no_answer backend-state ''
+t_holds 1 '' 'only the control domain may query the xfo interface \(EPERM\)' -- domain connect 1 &&
+	store_holds backend-state ''
+verdict $? domu_eperm
 XMODE=""
 
 # -d shows the steps.
