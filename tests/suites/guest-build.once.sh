@@ -53,7 +53,7 @@ fi
 ko=build/guest/kmod/xfo_guest.ko
 if [ -n "$hdr" ]; then
 	if guest-agent/kmod/build.sh --offline >"$T/kbuild.log" 2>&1; then
-		pass "xfo_guest.ko builds"
+		echo "note: setup: xfo_guest.ko built"
 		# An incremental build prints nothing: rebuild main.o and xen.o
 		# from scratch so that their warnings are seen.
 		rm -f build/guest/kmod/{main,xen}.o build/guest/kmod/.{main,xen}.o.cmd
