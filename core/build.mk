@@ -5,6 +5,10 @@ CORE_SRCS := $(wildcard core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(O)/%.o)
 CORE_LIB  := $(O)/libxfocore.a
 
+# The verifier's files (verifier.c and its verifier_*.c parts), for builds
+# that take the verifier without the interpreter.
+CORE_VERIFIER_SRCS := $(filter core/verifier%.c,$(CORE_SRCS))
+
 $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^

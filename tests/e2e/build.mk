@@ -23,11 +23,10 @@ $(XEN_TEST): $(O)/tests/e2e/xen_test.o $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXFO_LDLIBS) $(LDLIBS)
 
 FAKE_XENCALL      := $(O)/tests/e2e/fake_xencall.so
-FAKE_XENCALL_SRCS := tests/e2e/fake_xencall.c core/verifier.c core/log.c \
-		     core/disasm.c core/helpers.c
+FAKE_XENCALL_SRCS := tests/e2e/fake_xencall.c $(CORE_VERIFIER_SRCS) \
+		     core/log.c core/disasm.c core/helpers.c
 
-$(FAKE_XENCALL): $(FAKE_XENCALL_SRCS) include/xfo.h core/xfo_core.h \
-		 core/private.h core/ebpf.h
+$(FAKE_XENCALL): $(FAKE_XENCALL_SRCS) include/xfo.h $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -fvisibility=hidden -O2 -std=gnu11 $(WARN) \
 		-Iinclude -Icore -D_GNU_SOURCE -Wl,--no-undefined -o $@ \
