@@ -2,6 +2,7 @@
 /*
  * The ALU and JMP handlers: a piece of the body of VM_RUN(), included
  * by interp_body.h inside the function, once per mode.
+ * xen-style: inside a function
  */
 
     /* ---------------- ALU64 ---------------- */

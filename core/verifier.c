@@ -6,9 +6,9 @@
  * Two passes, both linear in the program size:
  *
  *  1. verifier_check_structure(): every instruction on its own. Known
- *     opcode, reserved fields zero, registers r0-r10, LDDW complete, jumps inside
- *     the program, never into the second slot of an LDDW and never
- *     backwards. With forward jumps only, every instruction runs at most
+ *     opcode, reserved fields zero, registers r0-r10, LDDW complete,
+ *     jumps inside the program, never into the second slot of an LDDW and
+ *     never backwards. With forward jumps only, every instruction runs at most
  *     once, so a program of n instructions stops after n steps.
  *
  *  2. check_flow(): abstract interpretation in instruction order. Since

@@ -184,12 +184,13 @@ int verifier_do_cond_jmp(struct verifier *v, uint32_t pc,
                                verifier_type_name(&v->cur.regs[insn->dst]));
     if ( x )
     {
+        const struct reg_state *src = &v->cur.regs[insn->src];
+
         if ( (rc = verifier_check_read(v, pc, insn->src)) )
             return rc;
-        if ( is_pointer(&v->cur.regs[insn->src]) )
+        if ( is_pointer(src) )
             return verifier_refuse(v, pc, "R%u is %s; comparisons of pointers are not allowed",
-                                   insn->src,
-                                   verifier_type_name(&v->cur.regs[insn->src]));
+                                   insn->src, verifier_type_name(src));
     }
     return 0;
 }

@@ -5,7 +5,9 @@ Usage: scripts/xen-style.py [--list-rules] FILE...
 
 A FILE ending in .patch is a unified diff: only the lines it adds to .c
 and .h files are checked, each reported at its line in the patch and in
-the file it patches. Any other FILE is checked whole.
+the file it patches. Any other FILE is checked whole; one that says
+"xen-style: inside a function" in a comment line is a piece of a
+function's body (included there), whose statements start one level in.
 
 Every finding is one line, "FILE:LINE: RULE: what is wrong", and the exit
 status is 1 when there is any (2 for a usage error or an unreadable file).
@@ -181,7 +183,8 @@ def prev_token(code, line, col):
 
 
 class Checker:
-    def __init__(self, lexed, whole, in_comment=False, trusted=None):
+    def __init__(self, lexed, whole, in_comment=False, trusted=None,
+                 outer=0):
         self.lx = lexed
         self.whole = whole          # False: a hunk, its depth not known
         self.in_comment = in_comment
@@ -190,7 +193,7 @@ class Checker:
         self.trusted = trusted
         # Outside every brace: where statements start. A hunk's is not
         # known until a line that was in the file already tells it.
-        self.outer = 0 if whole else None
+        self.outer = outer if whole else None
         self.case_block_closed = None
         self.found = []
 
@@ -498,8 +501,13 @@ class Checker:
         return None
 
 
+FRAGMENT = re.compile(r"^\s*(/\*|\*)\s*xen-style: inside a function\b", re.M)
+
+
 def check_text(text, whole=True, in_comment=False, trusted=None):
-    return Checker(Lexed(text, in_comment), whole, in_comment, trusted).run()
+    outer = 4 if whole and FRAGMENT.search(text) else 0
+    return Checker(Lexed(text, in_comment), whole, in_comment, trusted,
+                   outer).run()
 
 
 def hunks(patch_lines):
