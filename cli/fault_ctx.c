@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/xfo_areas.h"
 #include "fault_ctx.h"
 #include "xfoctl.h"
 

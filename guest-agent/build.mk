@@ -22,7 +22,8 @@ GUEST_WORKLOADS := $(O)/tests/guest/touch_region $(O)/tests/guest/map_unmap_loop
 		   $(O)/tests/guest/region_edges
 GUEST_SHIM_WL  := $(O)/tests/guest/shim_workload
 GUEST_TESTS    := $(O)/tests/guest/shim_test $(O)/tests/guest/agent_test
-GUEST_HDRS     := include/xfo.h include/io/xfo.h guest-agent/include/xfo_guest.h
+GUEST_HDRS     := include/xfo.h include/io/xfo.h include/io/xfo_areas.h \
+		  guest-agent/include/xfo_guest.h
 # Without sanitizers, whatever the variant: the shim is loaded into other
 # programs, the workloads run in the domU (static ones cannot have ASan).
 GUEST_PLAIN_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iinclude $(GUEST_INC) -D_GNU_SOURCE

@@ -59,9 +59,8 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 extra_config=${XFO_XEN_CONFIG:-}
 
 # Files the build copies into the Xen tree: the one source of truth stays
-# in core/ and include/ (xfo-series.py names the same places).
+# in core/ and include/ (`xfo-series.py imports` lists where each goes).
 CORE_DEST=xen/common/xfo/core
-HDR_DEST=xen/include/public/xfo.h
 series_tool=$here/xfo-series.py
 AUTHOR="xfo <xfo@localhost>"
 
@@ -292,8 +291,9 @@ refresh_series() {
 
 # ---------------------------------------------------------------------------
 # sync-core DIR: the sources of hypervisor-patch/xen/ (markers removed),
-# core/*.[ch] to xen/common/xfo/core/, include/xfo.h to
-# xen/include/public/xfo.h; only files whose content differs are copied,
+# core/*.[ch] to xen/common/xfo/core/, include/xfo.h and
+# include/io/xfo_areas.h to xen/include/public/ (xfo-series.py imports);
+# only files whose content differs are copied,
 # so make sees only real changes. Stale files in xfo's directories go.
 # ---------------------------------------------------------------------------
 sync_file() {
@@ -304,7 +304,7 @@ sync_file() {
 }
 
 sync_core() {
-	local dir=$1 f rel sources
+	local dir=$1 f rel sources imports
 	[ -f "$dir/.xfo-applied/series" ] ||
 		die "$dir has no stock patches applied (apply-series first)"
 	"$series_tool" files "$dir" | sed 's/^/xen-build: synced /' ||
@@ -320,10 +320,11 @@ sync_core() {
 			msg "removed stale $rel"
 		fi
 	done
-	mkdir -p "$dir/$CORE_DEST"
-	for f in core/*.c core/*.h; do
-		sync_file "$f" "$dir/$CORE_DEST/$(basename "$f")" "$dir"
-	done
+	imports=$("$series_tool" imports) || die "hypervisor-patch/series is not consistent"
+	while read -r f rel; do
+		mkdir -p "$(dirname "$dir/$rel")"
+		sync_file "$f" "$dir/$rel" "$dir"
+	done <<<"$imports"
 	for f in "$dir/$CORE_DEST"/*.c "$dir/$CORE_DEST"/*.h; do
 		[ -e "$f" ] || continue
 		if [ ! -e "core/$(basename "$f")" ]; then
@@ -331,7 +332,6 @@ sync_core() {
 			msg "removed stale ${f#"$dir"/}"
 		fi
 	done
-	sync_file include/xfo.h "$dir/$HDR_DEST" "$dir"
 }
 
 # ---------------------------------------------------------------------------
@@ -445,9 +445,10 @@ single_patch() {
 	apply_series "$work/b" >/dev/null
 	rm -rf "$work/b/.xfo-applied" "$work/b/.xfo-source"
 	"$series_tool" files "$work/b" >/dev/null
-	mkdir -p "$work/b/$CORE_DEST"
-	cp core/*.c core/*.h "$work/b/$CORE_DEST/"
-	cp include/xfo.h "$work/b/$HDR_DEST"
+	"$series_tool" imports | while read -r f rel; do
+		mkdir -p "$(dirname "$work/b/$rel")"
+		cp "$f" "$work/b/$rel"
+	done
 	mkdir -p "$(dirname "$out")"
 	{
 		echo "xfo: eBPF page-fault offload for Xen PV, as one patch against"
@@ -460,8 +461,8 @@ single_patch() {
 		echo "Contents: the stock-file patches in xfo's hypervisor-patch/stock/,"
 		series_list | sed 's/^/    /'
 		echo "the sources in xfo's hypervisor-patch/xen/ at the same paths,"
-		echo "xfo's core/*.[ch] as $CORE_DEST/ and include/xfo.h as"
-		echo "$HDR_DEST."
+		echo "and the files of xfo's tree it imports:"
+		"$series_tool" imports | sed 's/^\([^ ]*\) /    \1 as /'
 		echo
 		(cd "$work" && diff -Nru a b) |
 			sed -E 's/^((---|\+\+\+) [^\t]*)\t.*/\1/' || true

@@ -8,6 +8,9 @@ xfo-series.py steps
     the step names, in order
 xfo-series.py stock [STEP]
     the stock patches up to STEP (default: all), in order, one a line
+xfo-series.py imports
+    every file the series imports from xfo's tree, with where it goes in
+    Xen's, one a line
 xfo-series.py list
     every file the series adds from hypervisor-patch/, one a line
 xfo-series.py files DEST [STEP]
@@ -17,7 +20,7 @@ xfo-series.py files DEST [STEP]
 xfo-series.py commit TREE
     commit every step, in order, onto the git tree TREE (at a pristine
     Xen): stock patches applied with patch -p1, new files written, core
-    imported; one author, Signed-off-by
+    files imported; one author, Signed-off-by
 """
 
 import os
@@ -33,8 +36,7 @@ SRC_DIR = os.path.join(HERE, "xen")
 
 CORE_SRC = os.path.join(TOP, "core")
 CORE_DEST = "xen/common/xfo/core"
-ABI_SRC = os.path.join(TOP, "include", "xfo.h")
-ABI_DEST = "xen/include/public/xfo.h"
+ABI_DEST = "xen/include/public"
 
 AUTHOR = "xfo <xfo@localhost>"
 
@@ -81,9 +83,18 @@ def parse():
             elif key == "new":
                 s["new"].append(val)
             elif key == "import":
-                if val not in ("core", "abi"):
-                    die("%s: import core or abi, not '%s'" % (where, val))
-                s["import"].append(val)
+                what, _, names = val.partition(" ")
+                names = names.split()
+                if what == "abi" and not names:
+                    s["import"].append("include/xfo.h")
+                elif what == "abi" and len(names) == 1 and \
+                        names[0].startswith("io/"):
+                    s["import"].append("include/" + names[0])
+                elif what == "core" and names:
+                    s["import"] += ["core/" + n for n in names]
+                else:
+                    die("%s: 'import abi', 'import abi io/FILE' or 'import "
+                        "core FILE...', not 'import %s'" % (where, val))
             else:
                 die("%s: unknown key '%s'" % (where, key))
     for s in steps:
@@ -178,6 +189,15 @@ def check(steps):
     for name in os.listdir(STOCK_DIR):
         if name.endswith(".patch") and name[:-6] not in named:
             die("stock/%s is named by no step" % name)
+    imported = [w for s in steps for w in s["import"]]
+    for w in imported:
+        if imported.count(w) > 1:
+            die("%s imported twice" % w)
+        if not os.path.isfile(os.path.join(TOP, w)):
+            die("the series imports %s, which is not in %s" % (w, TOP))
+    for name in sorted(os.listdir(CORE_SRC)):
+        if name.endswith((".c", ".h")) and "core/" + name not in imported:
+            die("core/%s is imported by no step" % name)
 
 
 def upto_index(steps, name):
@@ -209,6 +229,14 @@ def write_files(steps, dest, upto, quiet=False):
         os.replace(path + ".tmp", path)
         if not quiet:
             print(rel)
+
+
+def import_dest(what):
+    """Where an imported file of xfo's goes in the Xen tree: core/F to
+    common/xfo/core/F, include/F (the ABI) to include/public/F."""
+    if what.startswith("core/"):
+        return os.path.join(CORE_DEST, what[len("core/"):])
+    return os.path.join(ABI_DEST, what[len("include/"):])
 
 
 def copy_file(src, dst):
@@ -250,13 +278,8 @@ def commit(steps, tree):
                     % (s["name"], p))
         write_files(steps, tree, i, quiet=True)
         for what in s["import"]:
-            if what == "abi":
-                copy_file(ABI_SRC, os.path.join(tree, ABI_DEST))
-            else:
-                for f in sorted(os.listdir(CORE_SRC)):
-                    if f.endswith((".c", ".h")):
-                        copy_file(os.path.join(CORE_SRC, f),
-                                  os.path.join(tree, CORE_DEST, f))
+            copy_file(os.path.join(TOP, what),
+                      os.path.join(tree, import_dest(what)))
         rc, out = run(["git", "add", "-A", "."], tree)
         if rc:
             die("git add in %s: %s" % (tree, out))
@@ -288,6 +311,10 @@ def main(argv):
         for s in steps[:upto + 1]:
             for p in s["stock"]:
                 print(p + ".patch")
+    elif cmd == "imports":
+        for s in steps:
+            for what in s["import"]:
+                print(what, import_dest(what))
     elif cmd == "list":
         for rel in sorted(added_at(steps)):
             print(rel)

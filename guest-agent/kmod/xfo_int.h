@@ -19,6 +19,7 @@
 
 #include "xfo.h"
 #include "io/xfo.h"
+#include "io/xfo_areas.h"
 #include "xfo_guest.h"
 
 /* Region ids fit the 16 bits a completion entry carries; 0xffff there is

@@ -10,6 +10,7 @@ typedef __UINT32_TYPE__ uint32_t;
 typedef __UINT64_TYPE__ uint64_t;
 #define XFO_CORE_FREESTANDING 1
 #include "xfo.h"
+#include "io/xfo_areas.h"
 
 #define SIZE(t, n)       _Static_assert(sizeof(t) == (n), #t " size")
 #define OFF(t, f, n)     _Static_assert(__builtin_offsetof(t, f) == (n), \

@@ -5,8 +5,8 @@
 # is the one copied into dom0. The functions use the suite's pass, fail and elapsed.
 
 # make_xen SUITE LOG: builds the patched Xen (`make xen`, output in LOG)
-# when build/xen/xen is missing or older than hypervisor-patch/, core/ or
-# include/xfo.h. Setup, not a case: a note when it worked; "fail make_xen
+# when build/xen/xen is missing or older than hypervisor-patch/, core/,
+# include/xfo.h or include/io/xfo_areas.h. Setup, not a case: a note when it worked; "fail make_xen
 # WHY" and status 1 when it did not. SUITE names the suite in the lines.
 make_xen() {
 	local suite=$1 log=$2 stale="" newer
@@ -18,7 +18,7 @@ make_xen() {
 	if [ ! -f build/xen/xen ]; then
 		stale="build/xen/xen does not exist"
 	else
-		newer=$(find hypervisor-patch core include/xfo.h -type f -newer build/xen/xen 2>/dev/null | head -n 1)
+		newer=$(find hypervisor-patch core include/xfo.h include/io/xfo_areas.h -type f -newer build/xen/xen 2>/dev/null | head -n 1)
 		[ -z "$newer" ] || stale="$newer is newer than build/xen/xen"
 	fi
 	if [ -n "$stale" ]; then

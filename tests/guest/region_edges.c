@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "xfo.h"
+#include "io/xfo_areas.h"
 #include "xfo_stats.h"
 
 #define MiB (1ul << 20)

@@ -21,6 +21,15 @@ else
 	echo "FAIL abi/userspace_include: include/xfo.h does not build alone"
 	rc=1
 fi
+# The shared pages' header, which brings ../xfo.h with it.
+if out=$(printf '#include <io/xfo_areas.h>\nint main(void){return sizeof(struct xfo_ring) != 32 + 8 * XFO_RING_SIZE;}\n' |
+	gcc -std=gnu89 -Wall -Werror -Iinclude -x c -o /dev/null - 2>&1); then
+	echo "PASS abi/io_areas_include"
+else
+	echo "$out"
+	echo "FAIL abi/io_areas_include: include/io/xfo_areas.h does not build alone"
+	rc=1
+fi
 # The handshake's header too, and its states are Xen's XenbusState numbers
 # (Xen's public io/xenbus.h, as the tools install it).
 if out=$(printf '%s\n' '#include <xen/io/xenbus.h>' '#include <io/xfo.h>' \

@@ -41,6 +41,9 @@
 #include <xen/xmalloc.h>
 
 #include <public/xfo.h>
+/* xfo-step: areas */
+#include <public/io/xfo_areas.h>
+/* xfo-step: end */
 
 #include "core/xfo_core.h"
 
