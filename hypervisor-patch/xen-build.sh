@@ -293,8 +293,8 @@ refresh_series() {
 # sync-core DIR: the sources of hypervisor-patch/xen/ (markers removed),
 # core/*.[ch] to xen/common/xfo/core/, include/xfo.h and
 # include/io/xfo_areas.h to xen/include/public/ (xfo-series.py imports);
-# only files whose content differs are copied,
-# so make sees only real changes. Stale files in xfo's directories go.
+# only files whose content differs are copied, so make sees only real
+# changes. Stale files in xfo's directories go.
 # ---------------------------------------------------------------------------
 sync_file() {
 	if ! cmp -s "$1" "$2"; then
@@ -303,8 +303,19 @@ sync_file() {
 	fi
 }
 
+# copy_imports DIR: the files the series imports from xfo's tree to their
+# places under DIR (`xfo-series.py imports`), each only when it differs.
+copy_imports() {
+	local dir=$1 f rel imports
+	imports=$("$series_tool" imports) || die "hypervisor-patch/series is not consistent"
+	while read -r f rel; do
+		mkdir -p "$(dirname "$dir/$rel")"
+		sync_file "$f" "$dir/$rel" "$dir"
+	done <<<"$imports"
+}
+
 sync_core() {
-	local dir=$1 f rel sources imports
+	local dir=$1 f rel sources
 	[ -f "$dir/.xfo-applied/series" ] ||
 		die "$dir has no stock patches applied (apply-series first)"
 	"$series_tool" files "$dir" | sed 's/^/xen-build: synced /' ||
@@ -320,11 +331,7 @@ sync_core() {
 			msg "removed stale $rel"
 		fi
 	done
-	imports=$("$series_tool" imports) || die "hypervisor-patch/series is not consistent"
-	while read -r f rel; do
-		mkdir -p "$(dirname "$dir/$rel")"
-		sync_file "$f" "$dir/$rel" "$dir"
-	done <<<"$imports"
+	copy_imports "$dir"
 	for f in "$dir/$CORE_DEST"/*.c "$dir/$CORE_DEST"/*.h; do
 		[ -e "$f" ] || continue
 		if [ ! -e "core/$(basename "$f")" ]; then
@@ -445,10 +452,7 @@ single_patch() {
 	apply_series "$work/b" >/dev/null
 	rm -rf "$work/b/.xfo-applied" "$work/b/.xfo-source"
 	"$series_tool" files "$work/b" >/dev/null
-	"$series_tool" imports | while read -r f rel; do
-		mkdir -p "$(dirname "$work/b/$rel")"
-		cp "$f" "$work/b/$rel"
-	done
+	copy_imports "$work/b" >/dev/null
 	mkdir -p "$(dirname "$out")"
 	{
 		echo "xfo: eBPF page-fault offload for Xen PV, as one patch against"

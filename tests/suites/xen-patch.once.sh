@@ -279,10 +279,6 @@ else
 	fail "no step marker in the single patch or the series" "in $leaked"
 fi
 
-# Every patch is for review and must stay small, the imports of xfo's own
-# core and ABI files included (their steps split them): a patch's size is
-# the lines it adds or removes, as git's diffstat counts them; its whole
-# file (mail header, message, diffstat) is a note.
 # The + and - lines inside the hunks of patch $1.
 changed_lines() {
 	awk '/^diff --git / || /^-- $/ { h = 0; next }
@@ -290,6 +286,11 @@ changed_lines() {
 	     h && /^[-+]/ { n++ }
 	     END { print n + 0 }' "$1"
 }
+
+# Every patch is for review and must stay small, the imports of xfo's own
+# core and ABI files included (their steps split them): a patch's size is
+# the lines it adds or removes, as git's diffstat counts them; its whole
+# file (mail header, message, diffstat) is a note.
 steps=$($xs steps)
 big='' n=0 largest=0
 for p in $patches; do
