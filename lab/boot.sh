@@ -3,7 +3,7 @@
 #
 # Usage: lab/boot.sh --initrd FILE [--name NAME] [--xen auto|patched|debian|FILE]
 #                    [--timeout SECS] [--accel auto|tcg|kvm] [--interactive]
-#                    [--xen-args "..."] [--linux-args "..."]
+#                    [--xen-args "..."] [--linux-args "..."] [--native]
 #
 #   --initrd      dom0 initramfs (lab/mkinitramfs-dom0.sh)
 #   --name        the serial log is build/lab/logs/NAME.log (default: boot)
@@ -17,6 +17,10 @@
 #                 works on this host, else TCG; tcg; kvm
 #   --interactive the console on this terminal (Ctrl-a x quits QEMU);
 #                 the log is still written
+#   --native      no Xen: QEMU boots the same Linux kernel directly, with
+#                 --initrd as its initramfs (a domU image, whose /init
+#                 prints the end line when it finds no Xen); same QEMU
+#                 machine, memory and CPUs
 #
 # A scripted run (the default) waits for dom0's "XFO-LAB-END rc=N" line,
 # lets Xen power the machine off (stopping QEMU itself if it does not),
@@ -26,7 +30,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-initrd="" name=boot xen=auto timeout_s=300 accel=auto interactive=0
+initrd="" name=boot xen=auto timeout_s=300 accel=auto interactive=0 native=0
 xen_args="" linux_args=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
+	--native) native=1; shift ;;
 	--xen-args) xen_args=$2; shift 2 ;;
 	--linux-args) linux_args=$2; shift 2 ;;
 	*) die "unknown argument '$1' (see the usage at the top of $0)" ;;
@@ -124,14 +129,23 @@ else
 	machine=(-machine q35 -accel "tcg${LAB_TCG_OPTS:+,$LAB_TCG_OPTS}" -cpu "${LAB_CPU:-$TCG_CPU_DEFAULT}")
 fi
 
-qemu=(qemu-system-x86_64 "${machine[@]}" -m 2048 -smp 2 -no-reboot
-	-kernel "$xen_file"
-	-append "$XEN_ARGS${xen_args:+ $xen_args}"
-	-initrd "$vmlinuz $LINUX_ARGS${linux_args:+ $linux_args},$initrd")
+qemu=(qemu-system-x86_64 "${machine[@]}" -m 2048 -smp 2 -no-reboot)
+if [ $native -eq 1 ]; then
+	qemu+=(-kernel "$vmlinuz" -initrd "$initrd"
+		-append "console=ttyS0 quiet${linux_args:+ $linux_args}")
+else
+	qemu+=(-kernel "$xen_file"
+		-append "$XEN_ARGS${xen_args:+ $xen_args}"
+		-initrd "$vmlinuz $LINUX_ARGS${linux_args:+ $linux_args},$initrd")
+fi
 
 mkdir -p "$LAB_LOGS"
 logf=$LAB_LOGS/$name.log
-log "booting Xen ($xen_kind: ${xen_file#"$XFO_ROOT"/}), dom0 $kver, initramfs ${initrd#"$XFO_ROOT"/}, accel $accel"
+if [ $native -eq 1 ]; then
+	log "booting Linux $kver natively (no Xen), initramfs ${initrd#"$XFO_ROOT"/}, accel $accel"
+else
+	log "booting Xen ($xen_kind: ${xen_file#"$XFO_ROOT"/}), dom0 $kver, initramfs ${initrd#"$XFO_ROOT"/}, accel $accel"
+fi
 log "serial log: ${logf#"$XFO_ROOT"/}"
 
 if [ $interactive -eq 1 ]; then

@@ -3,6 +3,8 @@
 # (source it from /xfo/run.sh). See docs/lab.md.
 #
 #   lab_domu_start NAME       xl create the PV domU packed in /xfo/domu
+#                             (LAB_DOMU_MEMORY MB, default 256;
+#                             LAB_DOMU_VCPUS, default 1)
 #   lab_domu_wait NAME SECS   wait for its "XFO-DOMU-END rc=N" line; prints
 #                             its console log prefixed "domU| "; returns N
 #                             (124 when the line did not come in time)
@@ -23,8 +25,8 @@ lab_domu_start() {
 	cat >"/run/$name.cfg" <<CFG
 name = "$name"
 type = "pv"
-memory = 256
-vcpus = 1
+memory = ${LAB_DOMU_MEMORY:-256}
+vcpus = ${LAB_DOMU_VCPUS:-1}
 kernel = "$LAB_DOMU_DIR/vmlinuz"
 ramdisk = "$LAB_DOMU_DIR/initrd.img"
 extra = "console=hvc0 quiet"

@@ -48,32 +48,6 @@ G=/local/domain/$D/data/e2e
 X=/local/domain/$D/data/xfo
 SEQ=0
 
-# domu SECS CMD...: runs CMD in the domU (guest-domu.sh); its output in
-# /tmp/domu.out, shown indented; returns its status, 124 without answer.
-domu() {
-	secs=$1; shift
-	SEQ=$((SEQ + 1))
-	# -R: the command as it is, backslashes and all.
-	xenstore-write -R "$G/req" "$SEQ $*" || { echo "xenstore-write failed" >/tmp/domu.out; return 125; }
-	n=0 drc=""
-	while [ $n -lt $((secs * 5)) ]; do
-		drc=$(xenstore-read "$G/rc-$SEQ" 2>/dev/null) && break
-		drc=""
-		n=$((n + 1))
-		sleep 0.2
-	done
-	if [ -z "$drc" ]; then
-		echo "no answer from the domU within ${secs}s" >/tmp/domu.out
-		echo "  | [$SEQ] $*: no answer within ${secs}s"
-		return 124
-	fi
-	# The value lost its last newline on the way.
-	{ xenstore-read -R "$G/out-$SEQ" 2>/dev/null; echo; } >/tmp/domu.out
-	xenstore-rm "$G/out-$SEQ" "$G/rc-$SEQ" 2>/dev/null
-	echo "  | [$SEQ] $* -> $drc"
-	sed 's/^/  |   /' /tmp/domu.out
-	return "$drc"
-}
 # line ERE: the first line of /tmp/domu.out matching ERE.
 line() { grep -E "$1" /tmp/domu.out | head -n 1; }
 # num ERE N: the Nth number on that line.

@@ -73,3 +73,32 @@ probe() {
 # eq A B: both numbers present and equal.
 eq() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -eq "$2" ]; }
 ge() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ]; }
+
+# domu SECS CMD...: runs CMD in the domU through the command channel of
+# tests/e2e/guest-domu.sh (the caller sets G, the domU's data/e2e path,
+# and SEQ=0); its output in /tmp/domu.out, shown indented; returns its
+# status, 124 without answer.
+domu() {
+	secs=$1; shift
+	SEQ=$((SEQ + 1))
+	# -R: the command as it is, backslashes and all.
+	xenstore-write -R "$G/req" "$SEQ $*" || { echo "xenstore-write failed" >/tmp/domu.out; return 125; }
+	n=0 drc=""
+	while [ $n -lt $((secs * 5)) ]; do
+		drc=$(xenstore-read "$G/rc-$SEQ" 2>/dev/null) && break
+		drc=""
+		n=$((n + 1))
+		sleep 0.2
+	done
+	if [ -z "$drc" ]; then
+		echo "no answer from the domU within ${secs}s" >/tmp/domu.out
+		echo "  | [$SEQ] $*: no answer within ${secs}s"
+		return 124
+	fi
+	# The value lost its last newline on the way.
+	{ xenstore-read -R "$G/out-$SEQ" 2>/dev/null; echo; } >/tmp/domu.out
+	xenstore-rm "$G/out-$SEQ" "$G/rc-$SEQ" 2>/dev/null
+	echo "  | [$SEQ] $* -> $drc"
+	sed 's/^/  |   /' /tmp/domu.out
+	return "$drc"
+}
