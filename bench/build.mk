@@ -1,6 +1,8 @@
-# bench/: `make bench` runs every benchmark; `make bench-core` the core's,
-# writing docs/PERFORMANCE.md. Not part of `make test`: timings are not
-# test results.
+# bench/: `make bench` runs every benchmark: `make bench-core` the core's,
+# `make bench-lab` the lab's (bench/lab/run.sh: native Linux, stock Xen and
+# xfo in QEMU). Each rewrites its own section of docs/PERFORMANCE.md
+# (bench/lab/splice.py). Not part of `make test`, whose bench-lab suite
+# runs only a one-round smoke: timings are not test results.
 BENCH_CORE    := $(O)/bench/bench_core
 BENCH_POLICIES := bounce_all zero_fill fault_around region_quota counting
 BENCH_NATIVE  := $(BENCH_POLICIES:%=$(O)/bench/native/%.o)
@@ -51,7 +53,30 @@ TEST_BINS += $(BENCH_CORE)
 
 .PHONY: bench-core
 bench-core: $(BENCH_CORE) $(BENCH_LAYOUTS) $(BPF_OBJS)
-	$(BENCH_CORE) $(O)/bpf docs/PERFORMANCE.md \
+	$(BENCH_CORE) $(O)/bpf $(O)/bench/core.md \
 		$(foreach l,$(BENCH_LAYOUTS),--layout $(l))
+	python3 bench/lab/splice.py docs/PERFORMANCE.md core $(O)/bench/core.md
 
-bench: bench-core
+# The lab's workloads, static for every image, and fault_around at each
+# page count the benchmark compares.
+BENCH_LAB_WORKLOAD := $(O)/bench/lab/xfo-bench
+BENCH_FAULT_AROUND := 1 4 8 16
+BENCH_LAB_BPF := $(BENCH_FAULT_AROUND:%=$(O)/bench/lab/fault_around_%.bpf.o)
+
+$(BENCH_LAB_WORKLOAD): bench/lab/xfo_bench.c guest-agent/include/xfo_guest.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -pthread $(GUEST_PLAIN_CFLAGS) -o $@ $<
+
+$(O)/bench/lab/fault_around_%.bpf.o: bpf/fault_around.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DFAULT_AROUND_PAGES=$* -c -o $@ $<
+
+.PHONY: bench-lab bench-lab-build
+bench-lab-build: $(BENCH_LAB_WORKLOAD) $(BENCH_LAB_BPF) $(XFOCTL) $(BPF_OBJS) \
+		 $(O)/tests/e2e/xfo_probe
+bench-lab:
+	bench/lab/run.sh
+
+TEST_BINS += $(BENCH_LAB_WORKLOAD) $(BENCH_LAB_BPF)
+
+bench: bench-core bench-lab

@@ -12,6 +12,7 @@ packages=(
 	dpkg-dev bison flex python3 cpio     # Xen from Debian's source package
 	qemu-system-x86 xz-utils zstd        # the lab
 	valgrind                             # bench-core's instruction counts
+	gnuplot-nox                          # bench-lab's plot
 	shellcheck perl                      # make style (checkpatch.pl is perl)
 )
 

@@ -1,0 +1,118 @@
+# shellcheck shell=sh
+# bench/lab/dom0.sh: the lab benchmark in dom0 (the payload's run.sh;
+# bench/lab/run.sh builds the image). Creates a PV domU with 2 vCPUs whose
+# payload (tests/e2e/guest-domu.sh) loads xfo_guest.ko and runs commands
+# sent through xenstore. On the patched Xen it answers the handshake and
+# then, ROUNDS times, goes through every configuration in the same order
+# (ABAB): attach the configuration's program (none: detach), and for each
+# workload of its scopes reset Xen's counters, run it in the domU and
+# print one bench_record with the workload's result and Xen's counters.
+# On Debian's stock Xen (KIND=stock) there is one configuration, stock.
+# shellcheck source=../../lab/rootfs/xfo-lab.sh
+. /usr/lib/xfo-lab.sh
+# shellcheck source=../../tests/e2e/lib.sh
+. /xfo/lib.sh
+# shellcheck source=bench-lib.sh
+. /xfo/bench-lib.sh
+# shellcheck source=/dev/null  # written by bench/lab/run.sh
+. /xfo/bench.conf
+
+NAME=xfo-bench
+BPF=/xfo/bpf
+FAILS=0
+if [ "$KIND" = stock ]; then
+	CONFIGS=stock
+else
+	CONFIGS="none bounce_all zero_fill fault_around1 fault_around4 fault_around8 fault_around16"
+fi
+
+# scopes CONFIG: the workload scopes a configuration runs (bench/lab/workloads).
+scopes() {
+	case $1 in
+	stock|none) echo "xen region anon" ;;
+	zero_fill) echo "xen region anon loaded" ;;
+	*) echo "xen region" ;;
+	esac
+}
+# program CONFIG: the policy object a configuration attaches.
+program() {
+	case $1 in
+	fault_around*) echo "/xfo/bench-bpf/fault_around_${1#fault_around}.bpf.o" ;;
+	*) echo "$BPF/$1.bpf.o" ;;
+	esac
+}
+error() { echo "XFO-BENCH-ERROR $*"; FAILS=$((FAILS + 1)); }
+
+LAB_DOMU_MEMORY=$DOMU_MEMORY LAB_DOMU_VCPUS=2 lab_domu_start $NAME >/tmp/create.out 2>&1 || {
+	sed 's/^/  | /' /tmp/create.out
+	error "xl create failed"
+	exit 1
+}
+D=$(xl domid $NAME)
+G=/local/domain/$D/data/e2e
+# shellcheck disable=SC2034  # domu (tests/e2e/lib.sh) counts from it
+SEQ=0
+note "domU $NAME is domain $D: $DOMU_MEMORY MB, 2 vCPUs, Xen $KIND"
+n=0 ready=""
+while [ $n -lt 450 ]; do
+	ready=$(xenstore-read "$G/ready" 2>/dev/null) && break
+	n=$((n + 1)); sleep 0.2
+done
+case $ready in
+"1 "*) ;;
+*) error "the domU did not load xfo_guest.ko: ${ready:-no answer in 90 s}"
+   lab_domu_wait $NAME 5 | tail -n 30; exit 1 ;;
+esac
+if [ "$KIND" != stock ]; then
+	timeout 90 xfoctl domain connect "$D" --wait 60 >/tmp/connect.out 2>&1 || {
+		sed 's/^/  | /' /tmp/connect.out
+		error "xfoctl domain connect failed: the patched configurations would measure nothing"
+		exit 1
+	}
+fi
+domu 300 ". /xfo/bench-lib.sh && LINES=$LINES bench_sort_input" >/dev/null ||
+	error "the domU cannot make the sort input: $(tail -n 2 /tmp/domu.out)"
+
+# set_config CONFIG: the configuration's program attached, or none.
+set_config() {
+	case $1 in
+	stock) return 0 ;;
+	none) timeout 30 xfoctl domain detach "$D" >/tmp/attach.out 2>&1 ||
+		grep -q "has no program attached" /tmp/attach.out ;;
+	*) timeout 30 xfoctl domain attach "$D" "$(program "$1")" --replace >/tmp/attach.out 2>&1 ;;
+	esac
+}
+
+# The host QEMU runs on loaded by two busy processes (bench/lab/host-load.sh
+# reads these lines off the serial console); the pause lets it see them.
+host_load() { echo "XFO-BENCH-LOAD $1"; sleep 3; }
+
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	t0=$(lab_elapsed)
+	for c in $CONFIGS; do
+		# shellcheck disable=SC2046  # one scope per word
+		bench_workloads $(scopes "$c") >/tmp/workloads
+		if ! set_config "$c"; then
+			error "round $r: $c: $(tail -n 1 /tmp/attach.out)"
+			continue
+		fi
+		while read -r id unit cmd; do
+			[ "$KIND" = stock ] || timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
+			case $id in *-loaded) host_load start ;; esac
+			domu 900 "$cmd" >/dev/null
+			rc=$?
+			case $id in *-loaded) host_load stop ;; esac
+			cp /tmp/domu.out /tmp/bench.out
+			[ $rc -eq 0 ] || { error "round $r: $c: $id exited $rc"; tail -n 5 /tmp/bench.out; }
+			xen=""
+			[ "$KIND" = stock ] || xen=$(stats "$D" | tr -d '\n')
+			bench_record "$c" $r "$id" "$unit" $rc "$(bench_result)" "$xen"
+		done </tmp/workloads
+	done
+	note "round $r of $ROUNDS took $(echo "$(lab_elapsed) $t0" | awk '{ printf "%.0f", $1 - $2 }') s"
+	r=$((r + 1))
+done
+domu 30 exit >/dev/null
+lab_domu_destroy $NAME
+exit $((FAILS > 100 ? 100 : FAILS))
