@@ -41,7 +41,7 @@ fi
 # native and stock boots run this many rounds each: their spread comes
 # from the boots as well as the rounds.
 boot_rounds=$(( smoke ? 1 : 2 ))
-mkdir -p "$out"
+mkdir -p "$out" build/lab/logs
 say() { echo "bench-lab: $*"; }
 
 # --- what the boots need ------------------------------------------------------------

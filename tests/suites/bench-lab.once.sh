@@ -27,6 +27,7 @@ elapsed() { echo $(( $(date +%s) - start )); }
 case $B in *asan*) echo "$NAME: note: $B is a sanitizer build; the lab uses build/rel" ;; esac
 wait_for_qemu "$NAME" "${BENCH_LAB_QEMU_WAIT:-600}"
 rm -rf "$OUT"
+mkdir -p build/lab/logs
 bench/lab/run.sh --smoke --out "$OUT" >"build/lab/$NAME.out" 2>&1
 rc=$?
 grep -E '^bench-lab: ' "build/lab/$NAME.out" | sed 's/^/# /'
