@@ -98,15 +98,17 @@ while [ $r -le "$ROUNDS" ]; do
 			continue
 		fi
 		while read -r id unit cmd; do
-			[ "$KIND" = stock ] || timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
+			# Xen's counters cover the command only: the domU's idle
+			# polling during the load's pauses would add its own faults.
 			case $id in *-loaded) host_load start ;; esac
+			[ "$KIND" = stock ] || timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
 			domu 900 "$cmd" >/dev/null
 			rc=$?
+			xen=""
+			[ "$KIND" = stock ] || xen=$(stats "$D" | tr -d '\n')
 			case $id in *-loaded) host_load stop ;; esac
 			cp /tmp/domu.out /tmp/bench.out
 			[ $rc -eq 0 ] || { error "round $r: $c: $id exited $rc"; tail -n 5 /tmp/bench.out; }
-			xen=""
-			[ "$KIND" = stock ] || xen=$(stats "$D" | tr -d '\n')
 			bench_record "$c" $r "$id" "$unit" $rc "$(bench_result)" "$xen"
 		done </tmp/workloads
 	done
