@@ -202,6 +202,51 @@ def ratios(summary, table):
     return r
 
 
+def cell(summary, config, wid):
+    c = summary.get(config, {}).get(wid)
+    return (c["ns_per_unit"]["median"], c["counts_per_unit"]) if c else (None, {})
+
+
+def where_time_goes(key, summary):
+    """The counts behind a missed goal, as a sentence of facts."""
+    def per_page(config, wid="touch-region-write"):
+        t, k = cell(summary, config, wid)
+        if t is None:
+            return f"{config}: not measured"
+        reasons = ", ".join(f"{r.split('.', 1)[1]} {v:.3f}" for r, v in sorted(k.items())
+                            if r.startswith("bounced.") and v >= 0.0005) or "none"
+        runs = k.get("prog_runs", 0)
+        return (f"{config} {wid}: {fmt_ns(t)} per page; per page {k.get('faults_seen', 0):.3f} faults "
+                f"reached Xen, {k.get('resolved', 0):.3f} resolved there, "
+                f"{k.get('pages_installed', 0):.3f} pages installed, {k.get('pgfault', 0):.3f} handled "
+                f"by the guest kernel; bounced per page: {reasons}; program "
+                f"{k.get('prog_ns', 0) / runs if runs else 0:.0f} ns and "
+                f"{k.get('prog_insns', 0) / runs if runs else 0:.1f} insns per run")
+    if key in ("zero_fill_vs_bounced", "fault_around8_vs_bounced"):
+        cfg = "zero_fill" if key == "zero_fill_vs_bounced" else "fault_around8"
+        return f"{per_page(cfg)}. Against {per_page('none')}."
+    if key == "zero_fill_vs_native":
+        t, _ = cell(summary, "native", "touch-anon-write")
+        return f"{per_page('zero_fill')}. Native anonymous write: {fmt_ns(t) if t else 'not measured'} per page."
+    if key == "no_program_overhead":
+        a, _ = cell(summary, "none", "touch-anon-write")
+        b, _ = cell(summary, "stock", "touch-anon-write")
+        return (f"none {fmt_ns(a) if a else '?'} against stock {fmt_ns(b) if b else '?'} per page, "
+                "from separate boots: the range shows how much of it is the boot's.")
+    if key == "pool_empty_share":
+        return per_page("zero_fill", "touch-region-write-loaded") + "."
+    if key == "program_share":
+        return per_page("zero_fill") + "."
+    if key == "shim_program_vs_plain":
+        a, k = cell(summary, "zero_fill", "sort-shim")
+        b, kp = cell(summary, "zero_fill", "sort-plain")
+        return (f"sort under the shim {fmt_ns(a) if a else '?'}, without {fmt_ns(b) if b else '?'}; "
+                f"under the shim Xen resolved {k.get('resolved', 0):.0f} of the "
+                f"{k.get('faults_seen', 0):.0f} faults that reached it, the guest kernel handled "
+                f"{k.get('pgfault', 0):.0f} (without: {kp.get('pgfault', 0):.0f}).")
+    return ""
+
+
 def fmt_ns(ns):
     return f"{ns / 1000:.2f} µs" if ns < 1e6 else f"{ns / 1e6:.2f} ms"
 
@@ -240,6 +285,13 @@ def markdown(meta, summary, rat, bad, errors, smoke):
               f"| {op} {goal} | {'yes' if x['met'] else 'no, by ' + format(x['value'] - goal, '+.3f')} |")
     w("")
     w("How each is taken: " + "; ".join(f"`{k}`: {x['from']}" for k, x in rat.items() if x) + ".\n")
+    missed = [k for k, x in rat.items() if x and not x["met"]]
+    if missed:
+        w("### The counts behind each missed goal\n")
+        for k in missed:
+            w(f"- `{k}` ({rat[k]['value']:.3f}, goal {rat[k]['goal_op']} {rat[k]['goal']}): "
+              f"{where_time_goes(k, summary)}")
+        w("")
     w("## Times and counts per unit\n")
     w("Median (min-max) over rounds and boots. Units: page for first touches, "
       "iteration for fork, run for the real program. Counts per unit: `faults` "
