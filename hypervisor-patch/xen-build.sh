@@ -8,7 +8,7 @@
 # in stock/; hypervisor-patch/series names them step by step
 # (xfo-series.py reads it).
 #
-#   xen-build.sh fetch        get the source package into $B/src
+#   xen-build.sh fetch        get the source package into $SRC ($B/src)
 #   xen-build.sh build        fetch, unpack, apply the stock patches, sync
 #                             the sources and core, configure, build;
 #                             results in $B/xen, $B/xen.gz
@@ -40,6 +40,9 @@
 #                    offers is used instead, and the log says so loudly.
 #   XFO_XEN_CONFIG   extra Kconfig settings, e.g. "CONFIG_DEBUG=y"
 #   XFO_XEN_BUILD    the build directory (default build/xen)
+#   XFO_XEN_SRC      where the source package is kept (default
+#                    $XFO_XEN_BUILD/src); builds of other configurations
+#                    share build/xen's rather than fetch it again
 #   JOBS             parallel jobs (default: number of CPUs)
 set -euo pipefail
 
@@ -55,6 +58,7 @@ PIN_VERSION=$LAB_XEN_VERSION_PIN
 SERIES_SERIES=4.17
 want=${XFO_XEN_VERSION:-$PIN_VERSION}
 B=$(realpath -m "${XFO_XEN_BUILD:-build/xen}")
+SRC=$(realpath -m "${XFO_XEN_SRC:-$B/src}")
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 extra_config=${XFO_XEN_CONFIG:-}
 
@@ -79,7 +83,7 @@ loud() {
 xen_make() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O \
 	    -u CFLAGS -u LDFLAGS -u CPPFLAGS -u SAN \
-	    DEB_VERSION="$(cat "$B/src/version" 2>/dev/null || echo unknown)+xfo" \
+	    DEB_VERSION="$(cat "$SRC/version" 2>/dev/null || echo unknown)+xfo" \
 	    DEB_MAINTAINER="xfo <xfo@localhost>" \
 	    make "$@"
 }
@@ -91,19 +95,19 @@ noepoch() { echo "${1#*:}"; }
 # ---------------------------------------------------------------------------
 have_dsc() {
 	local v=$1 dsc
-	dsc="$B/src/xen_$(noepoch "$v").dsc"
+	dsc="$SRC/xen_$(noepoch "$v").dsc"
 	[ -f "$dsc" ] || return 1
 	# Every file the .dsc names must be there too.
 	awk '/^Files:/{f=1;next} /^[^ ]/{f=0} f && NF==3 {print $3}' "$dsc" |
-		while read -r f; do [ -f "$B/src/$f" ] || exit 1; done
+		while read -r f; do [ -f "$SRC/$f" ] || exit 1; done
 }
 
 download() {
 	local v=$1
 	msg "fetching source package xen=$v"
-	(cd "$B/src" && apt-get source --download-only -q "xen=$v") \
-		>"$B/src/fetch.log" 2>&1 || {
-		sed 's/^/xen-build:   /' "$B/src/fetch.log" | grep -E '^(E|W):' |
+	(cd "$SRC" && apt-get source --download-only -q "xen=$v") \
+		>"$SRC/fetch.log" 2>&1 || {
+		sed 's/^/xen-build:   /' "$SRC/fetch.log" | grep -E '^(E|W):' |
 			head -n 5 >&2 || true
 		return 1
 	}
@@ -112,19 +116,19 @@ download() {
 
 fetch_source() {
 	local v fell_back=0
-	mkdir -p "$B/src"
+	mkdir -p "$SRC"
 	if have_dsc "$want"; then
-		echo "$want" >"$B/src/version"
+		echo "$want" >"$SRC/version"
 		msg "using xen source $want (already fetched)"
 		return
 	fi
 	# A fallback fetched earlier is reused without going to the network
 	# again, but is announced as loudly as the first time.
-	if [ -f "$B/src/version" ] && [ "$(cat "$B/src/version")" != "$want" ] &&
-	   have_dsc "$(cat "$B/src/version")" && [ -f "$B/src/fallback" ]; then
-		v=$(cat "$B/src/version")
+	if [ -f "$SRC/version" ] && [ "$(cat "$SRC/version")" != "$want" ] &&
+	   have_dsc "$(cat "$SRC/version")" && [ -f "$SRC/fallback" ]; then
+		v=$(cat "$SRC/version")
 		loud "xen $want could not be fetched earlier;" \
-		     "USING FALLBACK xen $v (remove $B/src to retry the pin)"
+		     "USING FALLBACK xen $v (remove $SRC to retry the pin)"
 		return
 	fi
 	if ! command -v apt-get >/dev/null || ! command -v dpkg-source >/dev/null
@@ -132,8 +136,8 @@ fetch_source() {
 		die "apt-get and dpkg-source are needed (scripts/deps.sh installs dpkg-dev)"
 	fi
 	if download "$want"; then
-		echo "$want" >"$B/src/version"
-		rm -f "$B/src/fallback"
+		echo "$want" >"$SRC/version"
+		rm -f "$SRC/fallback"
 		msg "using xen source $want"
 		return
 	fi
@@ -152,8 +156,8 @@ fetch_source() {
 		msg "xen=$v cannot be fetched either"
 	done
 	[ $fell_back -eq 1 ] || die "no xen $SERIES_SERIES.x source package could be fetched"
-	echo "$v" >"$B/src/version"
-	echo "$want" >"$B/src/fallback"
+	echo "$v" >"$SRC/version"
+	echo "$want" >"$SRC/fallback"
 	loud "USING FALLBACK xen $v instead of the pinned $want"
 }
 
@@ -164,15 +168,15 @@ fetch() {
 	versions_record "$top/build/lab/versions.txt" "xen-source $(src_version)"
 }
 
-src_version() { cat "$B/src/version"; }
-dsc_file() { echo "$B/src/xen_$(noepoch "$(src_version)").dsc"; }
+src_version() { cat "$SRC/version"; }
+dsc_file() { echo "$SRC/xen_$(noepoch "$(src_version)").dsc"; }
 
 # ---------------------------------------------------------------------------
 # unpack DIR [debian|orig]
 # ---------------------------------------------------------------------------
 unpack() {
 	local dir=$1 kind=${2:-debian} orig
-	[ -f "$B/src/version" ] || fetch
+	[ -f "$SRC/version" ] || fetch
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$(dirname "$dir")"
 	case "$kind" in
@@ -186,7 +190,7 @@ unpack() {
 			"$(dsc_file)")
 		[ -n "$orig" ] || die "no orig tarball in $(dsc_file)"
 		mkdir -p "$dir.tmp"
-		tar -xf "$B/src/$orig" -C "$dir.tmp" --strip-components=1
+		tar -xf "$SRC/$orig" -C "$dir.tmp" --strip-components=1
 		;;
 	*) die "unpack: unknown kind $kind" ;;
 	esac
@@ -413,7 +417,7 @@ build() {
 		mv -f "$B/xen.gz.tmp" "$B/xen.gz"
 		install_file "$tree/xen/xen" "$B/xen"
 	fi
-	msg "xen source: $v$( [ -f "$B/src/fallback" ] && echo " (FALLBACK for $(cat "$B/src/fallback"))")"
+	msg "xen source: $v$( [ -f "$SRC/fallback" ] && echo " (FALLBACK for $(cat "$SRC/fallback"))")"
 	msg "CONFIG_XFO: $(grep -E '^CONFIG_XFO=' "$B/xen.config" || echo missing)"
 	msg "$B/xen: $(file -b "$B/xen" 2>/dev/null | cut -d, -f1-2)"
 	msg "$B/xen.gz: $(stat -c %s "$B/xen.gz") bytes"
