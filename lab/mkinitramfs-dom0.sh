@@ -58,7 +58,8 @@ rootfs_init "$work/stage"
 rootfs_busybox
 rootfs_modules "$kver" xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc
 
-for b in xl xenstored xenconsoled xen-init-dom0 xenconsole libxl-save-helper; do
+# xenperf: the lab benchmark reads the perf counters of a xen-perfc build.
+for b in xl xenstored xenconsoled xen-init-dom0 xenconsole libxl-save-helper xenperf; do
 	rootfs_bin "$LAB_SYSROOT$xenbin/$b" "$xenbin/$b"
 	ln -sf "$xenbin/$b" "$STAGE/usr/sbin/$b"
 done
