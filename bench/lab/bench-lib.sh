@@ -18,11 +18,12 @@ bench_workloads() {
 	done
 }
 
-# bench_record CONFIG ROUND ID UNIT RC RESULT XEN: one record on the
-# console, the line bench/lab/report.py reads. RESULT is the workload's
-# JSON (or empty), XEN Xen's counters for the domain after it (or empty).
+# bench_record CONFIG ROUND ID UNIT RC RESULT XEN [PERFC]: one record on
+# the console, the line bench/lab/report.py reads. RESULT is the
+# workload's JSON (or empty), XEN Xen's counters for the domain after it
+# (or empty), PERFC Xen's perf counters for the command (a counting boot).
 bench_record() {
-	echo "XFO-BENCH {\"config\":\"$1\",\"round\":$2,\"id\":\"$3\",\"unit\":\"$4\",\"rc\":$5,\"result\":${6:-null},\"xen\":${7:-null}}"
+	echo "XFO-BENCH {\"config\":\"$1\",\"round\":$2,\"id\":\"$3\",\"unit\":\"$4\",\"rc\":$5,\"result\":${6:-null},\"xen\":${7:-null},\"perfc\":${8:-null}}"
 }
 
 # bench_result: the workload's JSON in /tmp/bench.out, or nothing.

@@ -8,6 +8,9 @@
 # workload of its scopes reset Xen's counters, run it in the domU and
 # print one bench_record with the workload's result and Xen's counters.
 # On Debian's stock Xen (KIND=stock) there is one configuration, stock.
+# KIND=counting is the patched Xen built with perf counters (make
+# xen-perfc): the same configurations, each record with Xen's perf
+# counters for the command next to it, and no loaded runs (no times count).
 # shellcheck source=../../lab/rootfs/xfo-lab.sh
 . /usr/lib/xfo-lab.sh
 # shellcheck source=../../tests/e2e/lib.sh
@@ -18,6 +21,9 @@
 . /xfo/bench.conf
 
 NAME=xfo-bench
+# The perf counters are the whole machine's: dom0 polls for the domU's
+# answer seldom while they count.
+[ "$KIND" != counting ] || DOMU_POLL_SLOW=2
 BPF=/xfo/bpf
 FAILS=0
 if [ "$KIND" = stock ]; then
@@ -30,7 +36,7 @@ fi
 scopes() {
 	case $1 in
 	stock|none) echo "xen region anon" ;;
-	zero_fill) echo "xen region anon loaded" ;;
+	zero_fill) [ "$KIND" = counting ] && echo "xen region anon" || echo "xen region anon loaded" ;;
 	*) echo "xen region" ;;
 	esac
 }
@@ -83,6 +89,23 @@ set_config() {
 	esac
 }
 
+# perfc_json: Xen's perf counters as one JSON object: every counter
+# that is not zero by its xenperf name (spaces and signs as _), the
+# exceptions by vector (exceptions.14 the page faults) and the hypercalls
+# by name (xenperf -p names them, [N] those it has no name for; a line
+# under "hypercalls" without T=).
+perfc_json() {
+	xenperf -p | awk '
+	function put(k, v) { if (v + 0 == 0) return; gsub(/[^A-Za-z0-9.]+/, "_", k); gsub(/^_+|_+$/, "", k)
+		out = out sep "\"" k "\":" v; sep = "," }
+	/T=/ { split($0, a, "T="); name = a[1]; sub(/[ \t]+$/, "", name)
+		n = split(a[2], v, " "); put(name, v[1]); hc = (name == "hypercalls")
+		if (name == "exceptions") for (i = 2; i <= n; i++) put("exceptions." (i - 2), v[i])
+		next }
+	hc && NF == 2 { k = $1; gsub(/[][]/, "", k); put("hypercall." k, $2) }
+	END { print "{" out "}" }'
+}
+
 # The host QEMU runs on loaded by two busy processes (bench/lab/host-load.sh
 # reads these lines off the serial console); the pause lets it see them.
 host_load() { echo "XFO-BENCH-LOAD $1"; sleep 3; }
@@ -102,19 +125,35 @@ while [ $r -le "$ROUNDS" ]; do
 			# polling during the load's pauses would add its own faults.
 			case $id in *-loaded) host_load start ;; esac
 			[ "$KIND" = stock ] || timeout 30 xfoctl domain reset "$D" >/dev/null 2>&1
+			[ "$KIND" != counting ] || xenperf -r || error "xenperf -r failed"
 			domu 900 "$cmd" >/dev/null
 			rc=$?
+			perfc=""
+			[ "$KIND" != counting ] || perfc=$(perfc_json)
 			xen=""
 			[ "$KIND" = stock ] || xen=$(stats "$D" | tr -d '\n')
 			case $id in *-loaded) host_load stop ;; esac
 			cp /tmp/domu.out /tmp/bench.out
 			[ $rc -eq 0 ] || { error "round $r: $c: $id exited $rc"; tail -n 5 /tmp/bench.out; }
-			bench_record "$c" $r "$id" "$unit" $rc "$(bench_result)" "$xen"
+			bench_record "$c" $r "$id" "$unit" $rc "$(bench_result)" "$xen" "$perfc"
 		done </tmp/workloads
 	done
 	note "round $r of $ROUNDS took $(echo "$(lab_elapsed) $t0" | awk '{ printf "%.0f", $1 - $2 }') s"
 	r=$((r + 1))
 done
+# After every round the guest's page accounting still balances: every
+# page it gave the pool is in the pool, mapped, or freed.
+if [ "$KIND" != stock ]; then
+	if domu 60 xfo-agent -j status >/dev/null; then
+		agent=$(tr -d '\n' </tmp/domu.out)
+		bal=$(jget "$agent" pages.balance) mapped=$(jget "$agent" pages.mapped)
+		{ [ "$bal" = 0 ] && [ "$mapped" = 0 ]; } ||
+			error "the guest's page accounting does not balance: $(echo "$agent" | grep -o '"pages":{[^}]*}')"
+		note "guest pages: $(echo "$agent" | grep -o '"pages":{[^}]*}'), pool: $(echo "$agent" | grep -o '"pool":{[^}]*}')"
+	else
+		error "xfo-agent status failed: $(tail -n 2 /tmp/domu.out)"
+	fi
+fi
 domu 30 exit >/dev/null
 lab_domu_destroy $NAME
 exit $((FAILS > 100 ? 100 : FAILS))

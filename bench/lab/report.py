@@ -4,7 +4,9 @@
     report.py --log FILE... --out DIR [--meta KEY=VALUE]... [--smoke]
 
 Reads every "XFO-BENCH {json}" record the payloads printed
-(bench/lab/dom0.sh, native.sh; the log's name says the boot) and writes
+(bench/lab/dom0.sh, native.sh; the log's name says the boot: counting-*
+is the perf-counter build's, whose records give counts and no times) and
+writes
   DIR/lab.json  the figures: per configuration and workload the time per
                 unit (median, min, max over rounds and boots) with the
                 counts per unit next to it, the ratios against their goals,
@@ -73,6 +75,56 @@ def load(paths):
     return records, errors
 
 
+def counting(rec):
+    """A record of the perf-counter boot: counts only, never a time."""
+    return rec["boot"].startswith("counting")
+
+
+def hypercall_numbers():
+    """Hypercall numbers xenperf has no name for, named from the ABI
+    (include/xfo.h defines xfo's)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "xfo.h")
+    try:
+        text = open(path).read()
+    except OSError:
+        return {}
+    return {m.group(2): m.group(1) for m in re.finditer(r"#define __HYPERVISOR_(\w+)\s+(\d+)", text)}
+
+
+def perf_counters(records):
+    """Xen's perf counters per unit from the counting boot: (config, id)
+    -> {counter: per unit, median over rounds}, net of the same round's
+    null command, and the records that had none."""
+    names = hypercall_numbers()
+    nulls = {(r["boot"], r["round"], r["config"]): r for r in records
+             if r["id"] == "null" and counting(r)}
+    cells, bad = {}, []
+    for rec in records:
+        if not counting(rec):
+            continue
+        if not isinstance(rec.get("perfc"), dict):
+            bad.append(f"{rec['boot']}: {rec['config']} {rec['id']}: no perf counters")
+            continue
+        u = units(rec) if rec.get("rc") == 0 and (rec.get("result") or {}).get("ok") else None
+        if not u:
+            continue    # derive() has said what was wrong with it
+        null = nulls.get((rec["boot"], rec["round"], rec["config"]))
+        base = (null.get("perfc") or {}) if null and rec["id"] != "null" else {}
+        per = {}
+        for k, v in rec["perfc"].items():
+            hc = k.split(".", 1)[1] if k.startswith("hypercall.") else None
+            key = f"hypercall.{names[hc]}" if hc in names else k
+            per[key] = max(v - base.get(k, 0), 0) / u
+        cells.setdefault(rec["config"], {}).setdefault(rec["id"], []).append(per)
+    out = {}
+    for config, ids in cells.items():
+        for wid, xs in ids.items():
+            keys = sorted({k for x in xs for k in x})
+            out.setdefault(config, {})[wid] = {k: statistics.median([x.get(k, 0) for x in xs])
+                                               for k in keys}
+    return out, bad
+
+
 def units(rec):
     res = rec.get("result") or {}
     return {"page": res.get("pages"), "iter": res.get("iters"), "run": 1}.get(rec["unit"])
@@ -117,6 +169,8 @@ def summarize(records):
         d, why = derive(rec, nulls.get((rec["boot"], rec["round"], rec["config"])))
         if why:
             bad.append(why)
+            continue
+        if counting(rec):
             continue
         cell = table.setdefault(rec["config"], {}).setdefault(rec["id"], {
             "unit": rec["unit"], "samples": []})
@@ -202,12 +256,46 @@ def ratios(summary, table):
     return r
 
 
+# Xen's perf counters shown per unit: (key in the records, column).
+PERFC_COLUMNS = [
+    ("entries", "traps + hypercalls"),
+    ("exceptions.14", "#PF into Xen"),
+    ("hypercalls", "hypercalls"),
+    ("hypercall.iret", "iret"),
+    ("hypercall.mmu_update", "mmu_update"),
+    ("hypercall.update_va_mapping", "update_va_mapping"),
+    ("hypercall.mmuext_op", "mmuext_op"),
+    ("hypercall.multicall", "multicall"),
+    ("hypercall.xfo_op", "xfo_op"),
+    ("writable_pt_emulations", "PT writes emulated"),
+    ("page_updates", "page updates"),
+]
+
+
+def perfc_get(c, key):
+    if key == "entries":
+        return c.get("exceptions", 0) + c.get("hypercalls", 0)
+    return c.get(key, 0)
+
+
+def perfc_sentence(perfc, config, wid):
+    c = perfc.get(config, {}).get(wid)
+    if not c:
+        return ""
+    return (f" Xen's perf counters (counting boot), per unit: {perfc_get(c, 'exceptions.14'):.2f} "
+            f"page faults and {perfc_get(c, 'hypercalls'):.2f} hypercalls entered Xen "
+            f"(iret {perfc_get(c, 'hypercall.iret'):.2f}, mmu_update "
+            f"{perfc_get(c, 'hypercall.mmu_update'):.2f}, update_va_mapping "
+            f"{perfc_get(c, 'hypercall.update_va_mapping'):.2f}), "
+            f"{perfc_get(c, 'writable_pt_emulations'):.2f} page-table writes emulated.")
+
+
 def cell(summary, config, wid):
     c = summary.get(config, {}).get(wid)
     return (c["ns_per_unit"]["median"], c["counts_per_unit"]) if c else (None, {})
 
 
-def where_time_goes(key, summary):
+def where_time_goes(key, summary, perfc):
     """The counts behind a missed goal, as a sentence of facts."""
     def per_page(config, wid="touch-region-write"):
         t, k = cell(summary, config, wid)
@@ -221,22 +309,24 @@ def where_time_goes(key, summary):
                 f"{k.get('pages_installed', 0):.3f} pages installed, {k.get('pgfault', 0):.3f} handled "
                 f"by the guest kernel; bounced per page: {reasons}; program "
                 f"{k.get('prog_ns', 0) / runs if runs else 0:.0f} ns and "
-                f"{k.get('prog_insns', 0) / runs if runs else 0:.1f} insns per run")
+                f"{k.get('prog_insns', 0) / runs if runs else 0:.1f} insns per run."
+                + perfc_sentence(perfc, config, wid))
     if key in ("zero_fill_vs_bounced", "fault_around8_vs_bounced"):
         cfg = "zero_fill" if key == "zero_fill_vs_bounced" else "fault_around8"
-        return f"{per_page(cfg)}. Against {per_page('none')}."
+        return f"{per_page(cfg)} Against {per_page('none')}"
     if key == "zero_fill_vs_native":
         t, _ = cell(summary, "native", "touch-anon-write")
-        return f"{per_page('zero_fill')}. Native anonymous write: {fmt_ns(t) if t else 'not measured'} per page."
+        return (f"{per_page('zero_fill')} Native anonymous write: "
+                f"{fmt_ns(t) if t else 'not measured'} per page, without Xen.")
     if key == "no_program_overhead":
         a, _ = cell(summary, "none", "touch-anon-write")
         b, _ = cell(summary, "stock", "touch-anon-write")
         return (f"none {fmt_ns(a) if a else '?'} against stock {fmt_ns(b) if b else '?'} per page, "
                 "from separate boots: the range shows how much of it is the boot's.")
     if key == "pool_empty_share":
-        return per_page("zero_fill", "touch-region-write-loaded") + "."
+        return per_page("zero_fill", "touch-region-write-loaded")
     if key == "program_share":
-        return per_page("zero_fill") + "."
+        return per_page("zero_fill")
     if key == "shim_program_vs_plain":
         a, k = cell(summary, "zero_fill", "sort-shim")
         b, kp = cell(summary, "zero_fill", "sort-plain")
@@ -251,7 +341,7 @@ def fmt_ns(ns):
     return f"{ns / 1000:.2f} µs" if ns < 1e6 else f"{ns / 1e6:.2f} ms"
 
 
-def markdown(meta, summary, rat, bad, errors, smoke):
+def markdown(meta, summary, rat, bad, errors, smoke, perfc):
     m = []
     w = m.append
     w("# Lab performance\n")
@@ -260,19 +350,24 @@ def markdown(meta, summary, rat, bad, errors, smoke):
     if smoke:
         w("**A smoke run (one round, small sizes): not figures to quote.**\n")
     w("| | |\n|---|---|")
-    for k in ["date", "commit", "host_cpu", "host_cpus", "accel", "qemu", "xen_patched",
-              "rounds", "boots", "sizes"]:
+    for k in ["date", "commit", "host_cpu", "host_cpus", "host_other_cpu", "accel", "qemu", "xen_patched",
+              "xen_counting", "rounds", "boots", "sizes"]:
         if k in meta:
             w(f"| {k} | {meta[k]} |")
     if "versions" in meta:
         w(f"| packages | {meta['versions'].replace(';', ', ').strip(', ')} |")
     w("")
+    if "host_other_cpu" in meta:
+        w("`host_other_cpu`: the host's CPU time spent outside this run's own processes "
+          "(QEMU, the host load) while the lab booted, as a share of all its CPUs: other "
+          "work that competed with QEMU.\n")
     w("QEMU runs TCG here (`/dev/kvm` is software only, docs/lab.md), which makes "
       "every transition between guest, Xen and guest kernel far dearer than on "
       "hardware. **The times are TCG's; the ratios come from one run each; what "
       "carries over to hardware are the counts per fault** next to each time: "
       "faults that reached Xen, faults the guest kernel handled (bounces), pages "
-      "Xen installed, program runs and instructions.\n")
+      "Xen installed, program runs and instructions, and Xen's own perf counters "
+      "(traps and hypercalls by type, page-table writes emulated).\n")
     w("## Ratios against the goals\n")
     w("| ratio | what | value | min | max | goal | met |")
     w("|---|---|---:|---:|---:|---:|---|")
@@ -290,7 +385,7 @@ def markdown(meta, summary, rat, bad, errors, smoke):
         w("### The counts behind each missed goal\n")
         for k in missed:
             w(f"- `{k}` ({rat[k]['value']:.3f}, goal {rat[k]['goal_op']} {rat[k]['goal']}): "
-              f"{where_time_goes(k, summary)}")
+              f"{where_time_goes(k, summary, perfc)}")
         w("")
     w("## Times and counts per unit\n")
     w("Median (min-max) over rounds and boots. Units: page for first touches, "
@@ -321,17 +416,47 @@ def markdown(meta, summary, rat, bad, errors, smoke):
               f"| {g('pgfault')} | {g('bounced')} | {g('prog_insns', '{:.1f}')} | {g('prog_ns', '{:.0f}')} |")
     w("")
     w("![first touch per page](lab.png)\n")
-    w("## Not measured yet\n")
-    w("- Xen's perf counters (entries into Xen, hypercalls by type, page-table "
-      "writes emulated) need a `CONFIG_PERF_COUNTERS` build of the patched Xen "
-      "for counting runs; the lab does not build it yet, so the counts above are "
-      "xfo's and the guest's only.\n")
+    w("## Xen's perf counters per unit\n")
+    w("From one round on the patched Xen built with `CONFIG_PERF_COUNTERS` and "
+      "`CONFIG_PERF_ARRAYS` (`make xen-perfc`), read with `xenperf` around each "
+      "command; a build used for counting only, as the counters cost time on the paths "
+      "they count. The counters are the whole machine's (dom0's command channel "
+      "included; dom0 polls for the answer every 2 s here), taken net of the same "
+      "round's `null` command, and they cover the whole command: the mapping, the timed "
+      "loop, the check and the unmapping (a PV guest's munmap clears each PTE through "
+      "an emulated page-table write, one more #PF into Xen per page). Compare "
+      "configurations with each other rather than read one row alone. `traps + hypercalls` "
+      "counts every exception and hypercall that entered Xen (system calls and "
+      "interrupts are not counted by Xen's perf counters); `#PF into Xen` the page "
+      "faults among them.\n")
+    if not perfc:
+        w("Not measured in this run.\n")
+    else:
+        w("| workload | config | " + " | ".join(h for _, h in PERFC_COLUMNS) + " |")
+        w("|---|---|" + "---:|" * len(PERFC_COLUMNS))
+        wids = [wid for wid in order_of(summary, perfc) if wid != "null"]
+        for wid in wids:
+            for config in CONFIGS:
+                c = perfc.get(config, {}).get(wid)
+                if c is not None:
+                    w(f"| {wid} | {config} | "
+                      + " | ".join(f"{perfc_get(c, k):.2f}" for k, _ in PERFC_COLUMNS) + " |")
+        w("")
     if bad or errors:
         w("## What went wrong in this run\n")
         for x in (errors + bad)[:40]:
             w(f"- {x}")
         w("")
     return "\n".join(m) + "\n"
+
+
+def order_of(summary, perfc):
+    """Workload ids in the order the tables show them."""
+    seen = []
+    for table in (summary, perfc):
+        for ids in table.values():
+            seen += [wid for wid in ids if wid not in seen]
+    return seen
 
 
 def plot(summary, out):
@@ -398,6 +523,10 @@ def main():
     errors += [f"configuration {c} has no good record" for c in missing]
     if a.host_load is not None:
         errors += check_host_load(a.host_load, records)
+    perfc, no_perfc = perf_counters(records)
+    bad += no_perfc
+    if not perfc:
+        errors.append("no counting boot: Xen's perf counters were not read")
     rat = ratios(summary, table)
     errors += [f"ratio {k} could not be taken" for k, v in rat.items() if v is None]
     os.makedirs(a.out, exist_ok=True)
@@ -405,13 +534,13 @@ def main():
     if why:
         errors.append(why)
     doc = {"schema": 1, "meta": meta, "smoke": a.smoke, "configs": CONFIGS,
-           "results": summary, "ratios": rat, "errors": errors + bad,
+           "results": summary, "perf_counters": perfc, "ratios": rat, "errors": errors + bad,
            "records": records}
     with open(os.path.join(a.out, "lab.json.tmp"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
     os.replace(os.path.join(a.out, "lab.json.tmp"), os.path.join(a.out, "lab.json"))
     with open(os.path.join(a.out, "lab.md"), "w") as f:
-        f.write(markdown(meta, summary, rat, bad, errors, a.smoke))
+        f.write(markdown(meta, summary, rat, bad, errors, a.smoke, perfc))
     for e in errors + bad:
         print(f"bench-lab: {e}", file=sys.stderr)
     print(f"bench-lab: {len(records)} records, {len(summary)} configurations, "

@@ -2,15 +2,16 @@
 # bench/lab/run.sh: the lab benchmark (`make bench-lab`; docs/PERFORMANCE.md,
 # "Lab"). Boots native Linux BOOTS times, Debian's stock Xen BOOTS times
 # and the patched Xen once for ROUNDS ABAB rounds of its configurations,
-# all on the same QEMU machine, then bench/lab/report.py turns the console
+# then its perf-counter build once for one round of counts, all on the
+# same QEMU machine, then bench/lab/report.py turns the console
 # records into lab.json, lab.md and lab.png.
 #
 #   bench/lab/run.sh [--smoke] [--out DIR] [--rounds N] [--boots N]
 #
 # --smoke: one round and one boot each at small sizes, into
 # build/bench/smoke, PERFORMANCE.md untouched (tests/suites/bench-lab.once.sh).
-# Otherwise build/bench, and the Lab section of docs/PERFORMANCE.md is
-# rewritten. Needs the patched Xen (make xen), the guest side (make guest)
+# Otherwise build/bench, and the Lab section of docs/PERFORMANCE.md and
+# its plot docs/lab.png are rewritten. Needs the patched Xen (make xen), the guest side (make guest)
 # and the lab's packages (fetched and cached by the lab scripts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,7 +49,9 @@ say() { echo "bench-lab: $*"; }
 say "building the patched Xen, the guest side and the workloads"
 make --no-print-directory xen >"$out/make-xen.log" 2>&1 ||
 	{ tail -n 20 "$out/make-xen.log"; say "make xen failed (log: $out/make-xen.log)"; exit 1; }
-make --no-print-directory O=$B SAN=0 bench-lab-build guest >"$out/build.log" 2>&1 ||
+make --no-print-directory xen-perfc >"$out/make-xen-perfc.log" 2>&1 ||
+	{ tail -n 20 "$out/make-xen-perfc.log"; say "make xen-perfc failed (log: $out/make-xen-perfc.log)"; exit 1; }
+make --no-print-directory O=$B SAN=0 all bench-lab-build guest >"$out/build.log" 2>&1 ||
 	{ tail -n 20 "$out/build.log"; say "the build failed (log: $out/build.log)"; exit 1; }
 lab/fetch-debs.sh --quiet
 
@@ -72,6 +75,12 @@ for d in domu native; do
 done
 
 # --- the boots, one QEMU at a time -----------------------------------------------------
+# The host's other work during the boots, for the record: CPU time the
+# host spent that was not this run's (QEMU, the host load), from
+# /proc/stat against this shell's waited-for children.
+host_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+own_busy() { sed 's/.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }'; }
+busy0=$(host_busy) own0=$(own_busy) wall0=$(date +%s)
 # boot NAME ARGS...: one boot; its serial log becomes $out/logs/NAME.log.
 mkdir -p "$out/logs"
 boot() {
@@ -93,8 +102,9 @@ for i in $(seq 1 "$boots"); do
 		--name "bench-native-$i" --timeout $(( smoke ? 300 : 1800 ))
 	logs+=("native-$i")
 done
-for kind in stock patched; do
-	sed "s/^ROUNDS=.*/ROUNDS=$([ $kind = stock ] && echo $boot_rounds || echo "$rounds")/" \
+# counting: one round on the perf-counter build, for counts and no times.
+for kind in stock patched counting; do
+	sed "s/^ROUNDS=.*/ROUNDS=$(case $kind in stock) echo $boot_rounds ;; patched) echo "$rounds" ;; *) echo 1 ;; esac)/" \
 		"$P/dom0/bench.conf" >"$P/dom0/bench.conf.new"
 	mv "$P/dom0/bench.conf.new" "$P/dom0/bench.conf"
 	sed -i '/^KIND=/d' "$P/dom0/bench.conf"
@@ -109,7 +119,7 @@ for kind in stock patched; do
 		fi
 		boot "$kind-$i" lab/run-payload.sh --name "bench-$kind-$i" --build $B \
 			--payload "$P/dom0" --domu-payload "$P/domu" \
-			--xen "$([ $kind = stock ] && echo debian || echo patched)" \
+			--xen "$(case $kind in stock) echo debian ;; patched) echo patched ;; *) echo "$PWD/build/xen-perfc/xen" ;; esac)" \
 			--timeout $(( smoke ? 900 : 7200 ))
 		[ -z "$load_pid" ] || { kill "$load_pid"; wait "$load_pid" 2>/dev/null || :; }
 		logs+=("$kind-$i")
@@ -117,6 +127,10 @@ for kind in stock patched; do
 done
 
 # --- the figures ---------------------------------------------------------------------------
+other_cpu=$(awk -v b="$(( $(host_busy) - busy0 - ($(own_busy) - own0) ))" \
+	-v w="$(( $(date +%s) - wall0 ))" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" \
+	'BEGIN { printf "%.1f%% of %d CPUs over %d s", w ? 100 * b / hz / (w * n) : 0, n, w }')
+say "the host's other work during the boots: $other_cpu"
 args=() smoke_arg=()
 [ $smoke -eq 0 ] || smoke_arg=(--smoke)
 for l in "${logs[@]}"; do args+=(--log "$out/logs/$l.log"); done
@@ -125,14 +139,17 @@ python3 bench/lab/report.py "${args[@]}" --out "$out" --host-load "$out/logs/hos
 	--meta "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--meta "host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
 	--meta "host_cpus=$(nproc)" \
+	--meta "host_other_cpu=$other_cpu" \
 	--meta "accel=TCG" \
 	--meta "qemu=$(qemu-system-x86_64 --version | head -n 1)" \
 	--meta "versions=$(tr '\n' ';' <build/lab/versions.txt)" \
 	--meta "xen_patched=$(strings build/xen/xen 2>/dev/null | grep -oE '^4\.17\.[0-9][^ ]*' | head -n 1 || true)" \
+	--meta "xen_counting=make xen-perfc, $(grep -E '^CONFIG_PERF_(COUNTERS|ARRAYS)=' build/xen-perfc/xen.config 2>/dev/null | tr '\n' ' ')" \
 	--meta "rounds=$rounds" --meta "boots=$boots" --meta "sizes=$sizes" \
 	"${smoke_arg[@]}"
 if [ $smoke -eq 0 ]; then
 	python3 bench/lab/splice.py docs/PERFORMANCE.md lab "$out/lab.md"
-	say "docs/PERFORMANCE.md: the Lab section rewritten"
+	cp "$out/lab.png" docs/lab.png	# the section's plot, beside it
+	say "docs/PERFORMANCE.md: the Lab section rewritten, docs/lab.png drawn"
 fi
 say "wrote $out/lab.json, $out/lab.md, $out/lab.png"

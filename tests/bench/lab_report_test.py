@@ -30,12 +30,23 @@ def workloads():
     return rows
 
 
-def scopes(config):
+def scopes(config, counting=False):
     return {"native": ["anon"], "stock": ["xen", "region", "anon"], "none": ["xen", "region", "anon"],
-            "zero_fill": ["xen", "region", "anon", "loaded"]}.get(config, ["xen", "region"])
+            "zero_fill": ["xen", "region", "anon"] + ([] if counting else ["loaded"])
+            }.get(config, ["xen", "region"])
 
 
-def record(config, rnd, wid, unit, scope, ok=True):
+def perf_counters(config, wid):
+    """A counting boot's counters: the null command's 50 page faults and
+    10 calls of hypercall 43 (xfo_op) under every record's."""
+    if wid == "null":
+        return {"exceptions": 60, "exceptions.14": 50, "hypercalls": 10, "hypercall.43": 10}
+    bounced = config in ("none", "bounce_all")
+    return {"exceptions": 60 + PAGES, "exceptions.14": 50 + PAGES, "hypercalls": 10 + 3 * PAGES * bounced,
+            "hypercall.43": 10, "hypercall.iret": 2 * PAGES * bounced, "hypercall.mmu_update": PAGES * bounced}
+
+
+def record(config, rnd, wid, unit, scope, ok=True, counting=False):
     ns_pp = REGION.get(config, 50) if scope in ("region", "loaded") else ANON.get(config, 50)
     res = {"ns": ns_pp * PAGES, "ok": ok, "pgfault": PAGES}
     if unit == "page":
@@ -55,24 +66,31 @@ def record(config, rnd, wid, unit, scope, ok=True):
                "pages_installed": PAGES, "prog_runs": PAGES, "prog_insns": 10 * PAGES,
                "prog_ns": 2 * PAGES, "notifications": 3,
                "bounced": {"pool_empty": 4 if wid.endswith("-loaded") else 0, "verdict": 0}}
+    if counting:
+        res["ns"] = 10 ** 9     # a counting boot's time, never to be shown
     return "XFO-BENCH " + json.dumps({"config": config, "round": rnd, "id": wid, "unit": unit,
-                                      "rc": 0 if ok else 1, "result": res, "xen": xen})
+                                      "rc": 0 if ok else 1, "result": res, "xen": xen,
+                                      "perfc": perf_counters(config, wid) if counting else None})
 
 
-def logs(tmp, rounds=2, mutate=None):
-    """native-1, stock-1 and patched-1 logs; mutate(config, id) -> line or None."""
-    files = {"native-1": ["native"], "stock-1": ["stock"],
-             "patched-1": ["none", "bounce_all", "zero_fill", "fault_around1", "fault_around4",
-                           "fault_around8", "fault_around16"]}
+def logs(tmp, rounds=2, mutate=None, counting=True):
+    """native-1, stock-1, patched-1 and (one round) counting-1 logs;
+    mutate(config, round, id, line) -> line or None."""
+    patched = ["none", "bounce_all", "zero_fill", "fault_around1", "fault_around4",
+               "fault_around8", "fault_around16"]
+    files = {"native-1": ["native"], "stock-1": ["stock"], "patched-1": patched}
+    if counting:
+        files["counting-1"] = patched
     paths = []
     for name, configs in files.items():
         lines = ["(XEN) noise before", "[    1.0] kernel noise"]
-        for r in range(1, rounds + 1):
+        cb = name.startswith("counting")
+        for r in range(1, (1 if cb else rounds) + 1):
             for c in configs:
                 for wid, scope, unit in workloads():
-                    if scope not in scopes(c):
+                    if scope not in scopes(c, cb):
                         continue
-                    line = record(c, r, wid, unit, scope)
+                    line = record(c, r, wid, unit, scope, counting=cb)
                     if mutate:
                         line = mutate(c, r, wid, line)
                     if line is not None:
@@ -136,6 +154,25 @@ def main():
         check("lab-report.counts_net_of_the_null_command",
               close(per.get("counts_per_unit", {}).get("prog_insns"), (10 * PAGES - 500) / PAGES) and
               per.get("ns_per_unit", {}).get("n") == 2, f"{per}")
+
+        pc = (doc or {}).get("perf_counters", {})
+        zf = pc.get("zero_fill", {}).get("touch-region-write", {})
+        check("lab-report.perf_counters_per_unit_net_of_null",
+              close(zf.get("exceptions.14"), 1.0) and close(zf.get("hypercalls"), 0.0) and
+              close(pc.get("none", {}).get("touch-region-write", {}).get("hypercall.iret"), 2.0), f"{pc}")
+        check("lab-report.hypercall_named_from_the_abi",
+              "hypercall.xfo_op" in pc.get("none", {}).get("null", {}), f"{pc.get('none', {}).get('null')}")
+        check("lab-report.perf_counters_table_in_markdown",
+              "#PF into Xen" in open(os.path.join(tmp, "out", "lab.md")).read(), "no table")
+
+        rc, err, doc = run(tmp, logs(tmp, mutate=lambda c, rnd, w, l: l.replace(', "perfc": {', ', "perfc_": {')
+                                     if (c, w) == ("zero_fill", "memset") else l))
+        check("lab-report.counting_record_without_perf_counters_fails",
+              rc == 1 and "zero_fill memset: no perf counters" in err, f"exit {rc}: {err[:300]}")
+
+        rc, err, doc = run(tmp, logs(tmp, counting=False))
+        check("lab-report.no_counting_boot_fails", rc == 1 and "no counting boot" in err,
+              f"exit {rc}: {err[:300]}")
 
         def wrong(c, rnd, wid, line):
             return record(c, rnd, wid, "page", "region", ok=False) \
