@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

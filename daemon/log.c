@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * xfod's log. On stderr each line is "xfod: LEVEL: message"; when stderr
- * is the journal's (JOURNAL_STREAM set, as systemd does for a service)
- * the line starts with the "<N>" priority prefix sd-daemon(3) describes,
- * so the journal keeps the level.
+ * is the journal's (JOURNAL_STREAM names its device and inode, as systemd
+ * sets it for a service) the line starts with the "<N>" priority prefix
+ * sd-daemon(3) describes, so the journal keeps the level.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "log.h"
@@ -60,12 +61,24 @@ const char *xfod_log__level_names(void)
 	return list;
 }
 
+/* JOURNAL_STREAM is inherited by children whose stderr may be elsewhere:
+ * it counts only when it names stderr (systemd.exec(5)). */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	       !fstat(2, &st) && st.st_dev == dev && st.st_ino == ino;
+}
+
 void xfod_log__init(bool use_syslog, int level)
 {
 	xfod_log__close();
 	xfod_log__set_level(level);
 	to_syslog = use_syslog;
-	to_journal = !use_syslog && getenv("JOURNAL_STREAM");
+	to_journal = !use_syslog && stderr_is_journal();
 	if (to_syslog)
 		openlog("xfod", LOG_PID, LOG_DAEMON);
 }

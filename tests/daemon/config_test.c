@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -267,9 +268,15 @@ static void test_load_file(void)
 	      cfg.file_found, "ret %d, '%s'", ret, err);
 }
 
+/* JOURNAL_STREAM for log_capture(): none, stderr's, another file's. */
+enum journal { NO_JOURNAL, JOURNAL_IS_STDERR, JOURNAL_ELSEWHERE };
+static enum journal journal;
+
 /* Runs the log with stderr in a file; returns what was written. */
 static char *log_capture(int level, void (*body)(void))
 {
+	struct stat st;
+	char js[64];
 	char path[512], *buf;
 	int fd, saved;
 	long len;
@@ -283,6 +290,14 @@ static char *log_capture(int level, void (*body)(void))
 		return NULL;
 	dup2(fd, 2);
 	close(fd);
+	unsetenv("JOURNAL_STREAM");
+	if (journal != NO_JOURNAL &&
+	    !fstat(journal == JOURNAL_IS_STDERR ? 2 : 1, &st)) {
+		snprintf(js, sizeof(js), "%llu:%llu",
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+		setenv("JOURNAL_STREAM", js, 1);
+	}
 	xfod_log__init(false, level);
 	body();
 	fflush(stderr);
@@ -333,6 +348,21 @@ static void test_log(void)
 	check("log_error_only", out && !strcmp(out, "xfod: error: e 1\n"),
 	      "got '%s'", out ? out : "(no capture)");
 	free(out);
+	journal = JOURNAL_IS_STDERR;
+	out = log_capture(XFOD_LOG_WARNING, log_each_level);
+	check("log_journal_priority_prefix", out &&
+	      !strcmp(out, "<3>xfod: error: e 1\n<4>xfod: warning: w 2\n"),
+	      "got '%s'", out ? out : "(no capture)");
+	free(out);
+	journal = JOURNAL_ELSEWHERE;
+	out = log_capture(XFOD_LOG_ERROR, log_each_level);
+	check("log_journal_stream_of_another_file_ignored", out &&
+	      !strcmp(out, "xfod: error: e 1\n"), "got '%s'",
+	      out ? out : "(no capture)");
+	free(out);
+	journal = NO_JOURNAL;
+	unsetenv("JOURNAL_STREAM");
+
 	out = log_capture(XFOD_LOG_INFO, log_lines);
 	check("log_message_is_one_line", out &&
 	      !strcmp(out, "xfod: warning: refused: insn 1: a; insn 2: b\n"),
