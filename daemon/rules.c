@@ -135,8 +135,9 @@ static int check_rule(const struct xfod_rule *rule, char *err,
 		return -EINVAL;
 	}
 	if (!xfod_policy_name_ok(rule->policy)) {
-		snprintf(err, err_size, "policy '%s': not 1 to 31 of A-Z a-z "
-			 "0-9 _ . - (not starting with . or -)", rule->policy);
+		snprintf(err, err_size, "policy '%s': not 1 to %d of A-Z a-z "
+			 "0-9 _ . - (not starting with . or -)", rule->policy,
+			 XFO_NAME_LEN - 1);
 		return -EINVAL;
 	}
 	return 0;

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xfo.h>
+
 #define XFOD_STATE_VERSION	1
 #define XFOD_STATE_FILE		"state.json"
 /* Xen's domain names are at most 64 bytes (xenstore's name key). */
@@ -36,15 +38,15 @@ struct xfod_rule {
 	enum xfod_rule_kind kind;
 	uint16_t domid;				/* XFOD_RULE_DOMID */
 	char match[XFOD_DOMAIN_NAME_MAX + 1];	/* NAME, PATTERN */
-	char policy[32];			/* XFO_NAME_LEN */
+	char policy[XFO_NAME_LEN];		/* Xen's program name too */
 };
 
 struct xfod_rules;
 
 /* "domid", "name", "pattern", "default"; NULL when out of range. */
 const char *xfod_rule__kind_name(enum xfod_rule_kind kind);
-/* Whether name can name a policy: 1 to 31 of [A-Za-z0-9_.-], not
- * starting with '.' or '-' (it is a file name in the store too). */
+/* Whether name can name a policy: 1 to XFO_NAME_LEN - 1 of [A-Za-z0-9_.-],
+ * not starting with '.' or '-' (it is a file name in the store too). */
 bool xfod_policy_name_ok(const char *name);
 
 struct xfod_rules *xfod_rules__new(void);

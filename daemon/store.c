@@ -160,8 +160,9 @@ static int make_entry(struct xfod_store *st, const char *name,
 
 	memset(p, 0, sizeof(*p));
 	if (!xfod_policy_name_ok(name)) {
-		snprintf(log, log_size, "'%s' is not a policy name: 1 to 31 of "
-			 "A-Z a-z 0-9 _ . - (not starting with . or -)", name);
+		snprintf(log, log_size, "'%s' is not a policy name: 1 to %d of "
+			 "A-Z a-z 0-9 _ . - (not starting with . or -)", name,
+			 XFO_NAME_LEN - 1);
 		return -EINVAL;
 	}
 	if (len > XFOD_POLICY_MAX) {

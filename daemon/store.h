@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xfo.h>
+
 #define XFOD_POLICY_DIR		"policies"
 #define XFOD_POLICY_SUFFIX	".bpf.o"
 /* Larger than any policy of XFO_MAX_INSNS with its BTF. */
@@ -24,7 +26,7 @@ struct xfod_policy_prog {
 };
 
 struct xfod_policy {
-	char name[32];			/* XFO_NAME_LEN: Xen's program name */
+	char name[XFO_NAME_LEN];	/* Xen's program name too */
 	char sha256[65];		/* hex, of the file's bytes */
 	size_t size;
 	uint32_t prog_cnt;
