@@ -9,6 +9,8 @@ packages=(
 	clang llvm lld libclang-rt-14-dev    # BPF objects, libFuzzer, ASan/UBSan
 	libbpf-dev libelf-dev zlib1g-dev     # policy object loader
 	libxen-dev                           # dom0 tools: libxencall, libxenctrl
+	libinih-dev libjansson-dev           # xfod: its config file, state.json
+	libssl-dev libsystemd-dev            # xfod: SHA-256, sd_notify
 	dpkg-dev bison flex python3 cpio     # Xen from Debian's source package
 	qemu-system-x86 xz-utils zstd        # the lab
 	valgrind                             # bench-core's instruction counts
