@@ -60,7 +60,7 @@ rm -rf "$P"
 mkdir -p "$P/dom0/bench-bpf" "$P/domu" "$P/native"
 for d in dom0 domu native; do
 	cp bench/lab/bench-lib.sh bench/lab/workloads "$P/$d/"
-	{ echo "ROUNDS=$rounds"; for s in $sizes; do echo "$s"; done; } >"$P/$d/bench.conf"
+	{ echo "ROUNDS=$rounds"; echo "SMOKE=$smoke"; for s in $sizes; do echo "$s"; done; } >"$P/$d/bench.conf"
 done
 sed -i "s/^ROUNDS=.*/ROUNDS=$boot_rounds/" "$P/native/bench.conf"
 cp bench/lab/dom0.sh "$P/dom0/run.sh"
