@@ -2,11 +2,9 @@
 #   config_test   the configuration file and the log
 #   rules_test    attach rules, their precedence, state.json
 #   store_test    the policy store and the single-instance lock
-# src/*.bpf.c are policies the store must refuse.
+# The policy the store must refuse is tests/cli's refused.bpf.o.
 DAEMON_TESTS     := $(notdir $(basename $(wildcard tests/daemon/*_test.c)))
 DAEMON_TEST_BINS := $(DAEMON_TESTS:%=$(O)/tests/daemon/%)
-DAEMON_TEST_BPF  := $(patsubst tests/daemon/src/%.bpf.c,$(O)/tests/daemon/%.bpf.o,\
-		    $(wildcard tests/daemon/src/*.bpf.c))
 
 $(O)/tests/daemon/%.o: CFLAGS += -Idaemon $(XFOD_CFLAGS)
 
@@ -14,8 +12,4 @@ $(DAEMON_TEST_BINS): $(O)/tests/daemon/%: $(O)/tests/daemon/%.o $(XFOD_LIB) \
 		     $(LIBXFO) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(XFOD_LDLIBS) $(LIBXFO_LDLIBS) $(LDLIBS)
 
-$(O)/tests/daemon/%.bpf.o: tests/daemon/src/%.bpf.c
-	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
-
-TEST_BINS += $(DAEMON_TEST_BINS) $(DAEMON_TEST_BPF)
+TEST_BINS += $(DAEMON_TEST_BINS)

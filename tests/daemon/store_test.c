@@ -2,7 +2,7 @@
 /*
  * The policy store (daemon/store.c) and the single-instance lock
  * (daemon/lock.c). Policies are the build's: the examples in BUILD/bpf/,
- * tests/daemon/src/loops.bpf.c (the verifier refuses it) and
+ * tests/cli/src/refused.bpf.c (the verifier refuses its "loops") and
  * tests/elf/src/no_program.bpf.c; broken objects are made here from
  * zero_fill.bpf.o.
  *
@@ -94,7 +94,7 @@ static void test_store(void)
 {
 	struct blob zf = load("bpf/zero_fill.bpf.o");
 	struct blob fa = load("bpf/fault_around.bpf.o");
-	struct blob loops = load("tests/daemon/loops.bpf.o");
+	struct blob loops = load("tests/cli/refused.bpf.o");
 	struct blob noprog = load("tests/elf/no_program.bpf.o");
 	const struct xfod_policy *p = NULL;
 	struct xfod_store *st = NULL;

@@ -226,7 +226,7 @@ stop TERM
 conf st
 mkdir -p "$T/st/state/policies"
 cp "$zf" "$T/st/state/policies/zero_fill.bpf.o"
-cp "$B/tests/daemon/loops.bpf.o" "$T/st/state/policies/loops.bpf.o"
+cp "$B/tests/cli/refused.bpf.o" "$T/st/state/policies/loops.bpf.o"
 cat >"$T/st/state/state.json" <<'JSON'
 {"version": 1, "rules": [{"name": "web1", "policy": "zero_fill"},
  {"pattern": "db*", "policy": "missing"}], "default": null}
