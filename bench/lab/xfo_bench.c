@@ -196,6 +196,21 @@ static void print_counts(const struct counts *a, const struct counts *b)
 		       b->guest.pool_level);
 }
 
+/* The result line of a run over pages; its exit status. */
+static int page_result(const char *workload, const char *mem, const char *access,
+		       size_t mb, size_t pages, uint64_t ns, size_t bad,
+		       const struct counts *c0, const struct counts *c1)
+{
+	printf("XFO-BENCH-RESULT {\"workload\":\"%s\",\"mem\":\"%s\",", workload, mem);
+	if (access)
+		printf("\"access\":\"%s\",", access);
+	printf("\"mb\":%zu,\"pages\":%zu,\"ns\":%llu,\"ok\":%s,\"bad_pages\":%zu",
+	       mb, pages, (unsigned long long)ns, bad ? "false" : "true", bad);
+	print_counts(c0, c1);
+	printf("}\n");
+	return bad ? 1 : 0;
+}
+
 static int touch(const char *kind, const char *access, size_t mb)
 {
 	int writing = !strcmp(access, "write");
@@ -222,13 +237,7 @@ static int touch(const char *kind, const char *access, size_t mb)
 	counts_read(&m, &c1);
 	bad = check_pages(m.p, pages, writing) + (sink != 0);
 	mem_unmap(&m);
-	printf("XFO-BENCH-RESULT {\"workload\":\"touch\",\"mem\":\"%s\",\"access\":\"%s\","
-	       "\"mb\":%zu,\"pages\":%zu,\"ns\":%llu,\"ok\":%s,\"bad_pages\":%zu",
-	       kind, access, mb, pages, (unsigned long long)(t1 - t0),
-	       bad ? "false" : "true", bad);
-	print_counts(&c0, &c1);
-	printf("}\n");
-	return bad ? 1 : 0;
+	return page_result("touch", kind, access, mb, pages, t1 - t0, bad, &c0, &c1);
 }
 
 /* MADV_POPULATE_WRITE: the kernel's fault path with no trap per page. */
@@ -250,12 +259,7 @@ static int populate(size_t mb)
 		die("madvise(MADV_POPULATE_WRITE)");
 	bad = check_pages(m.p, pages, 0);
 	mem_unmap(&m);
-	printf("XFO-BENCH-RESULT {\"workload\":\"populate\",\"mem\":\"anon\",\"mb\":%zu,"
-	       "\"pages\":%zu,\"ns\":%llu,\"ok\":%s,\"bad_pages\":%zu",
-	       mb, pages, (unsigned long long)(t1 - t0), bad ? "false" : "true", bad);
-	print_counts(&c0, &c1);
-	printf("}\n");
-	return bad ? 1 : 0;
+	return page_result("populate", "anon", NULL, mb, pages, t1 - t0, bad, &c0, &c1);
 }
 
 /* memset over populated pages: the cost of the bytes alone, no fault. */
@@ -277,12 +281,7 @@ static int memset_populated(size_t mb)
 	for (pg = 0; pg < pages; pg++)
 		bad += m.p[pg * WORDS + pg % WORDS] != 0x5a5a5a5a5a5a5a5aull;
 	mem_unmap(&m);
-	printf("XFO-BENCH-RESULT {\"workload\":\"memset\",\"mem\":\"anon\",\"mb\":%zu,"
-	       "\"pages\":%zu,\"ns\":%llu,\"ok\":%s,\"bad_pages\":%zu",
-	       mb, pages, (unsigned long long)(t1 - t0), bad ? "false" : "true", bad);
-	print_counts(&c0, &c1);
-	printf("}\n");
-	return bad ? 1 : 0;
+	return page_result("memset", "anon", NULL, mb, pages, t1 - t0, bad, &c0, &c1);
 }
 
 /*
