@@ -250,29 +250,25 @@ else
 fi
 stop TERM
 
-conf corrupt
-mkdir -p "$T/corrupt/state"
-printf '{"version": 1, "rules": [' >"$T/corrupt/state/state.json"
-cp "$T/corrupt/state/state.json" "$T/corrupt.orig"
-x -f -c "$T/corrupt.conf"
-if [ "$rc" -eq 1 ] &&
-	grep -q "^xfod: error: state: $T/corrupt/state/state.json: not valid JSON: line 1" "$T/err" &&
-	cmp -s "$T/corrupt.orig" "$T/corrupt/state/state.json"; then
-	pass start_refuses_corrupt_state_keeps_file
-else
-	fail start_refuses_corrupt_state_keeps_file "exit $rc: $(head -c 300 "$T/err")"
-fi
-
-conf newer
-mkdir -p "$T/newer/state"
-echo '{"version": 7, "rules": []}' >"$T/newer/state/state.json"
-cp "$T/newer/state/state.json" "$T/newer.orig"
-x -f -c "$T/newer.conf"
-if [ "$rc" -eq 1 ] &&
-	grep -q "state.json: version 7 is not 1, the one this xfod reads" "$T/err" &&
-	cmp -s "$T/newer.orig" "$T/newer/state/state.json"; then
-	pass start_refuses_unknown_state_version_keeps_file
-else
-	fail start_refuses_unknown_state_version_keeps_file "exit $rc: $(head -c 300 "$T/err")"
-fi
+# refused_state CASE CONTENT PATTERN NAME: xfod refuses to start on a state
+# file holding CONTENT, says PATTERN, and leaves the file as it was.
+refused_state() {
+	conf "$1"
+	mkdir -p "$T/$1/state"
+	printf '%s' "$2" >"$T/$1/state/state.json"
+	cp "$T/$1/state/state.json" "$T/$1.orig"
+	x -f -c "$T/$1.conf"
+	if [ "$rc" -eq 1 ] && grep -q "$3" "$T/err" &&
+		cmp -s "$T/$1.orig" "$T/$1/state/state.json"; then
+		pass "$4"
+	else
+		fail "$4" "exit $rc: $(head -c 300 "$T/err")"
+	fi
+}
+refused_state corrupt '{"version": 1, "rules": [' \
+	"^xfod: error: state: $T/corrupt/state/state.json: not valid JSON: line 1" \
+	start_refuses_corrupt_state_keeps_file
+refused_state newer '{"version": 7, "rules": []}' \
+	"state.json: version 7 is not 1, the one this xfod reads" \
+	start_refuses_unknown_state_version_keeps_file
 exit 0
