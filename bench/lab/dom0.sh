@@ -64,11 +64,7 @@ G=/local/domain/$D/data/e2e
 # shellcheck disable=SC2034  # domu (tests/e2e/lib.sh) counts from it
 SEQ=0
 note "domU $NAME is domain $D: $DOMU_MEMORY MB, 2 vCPUs, Xen $KIND"
-n=0 ready=""
-while [ $n -lt 450 ]; do
-	ready=$(xenstore-read "$G/ready" 2>/dev/null) && break
-	n=$((n + 1)); sleep 0.2
-done
+ready=$(domu_ready)
 case $ready in
 "1 "*) ;;
 *) error "the domU did not load xfo_guest.ko: ${ready:-no answer in 90 s}"

@@ -65,11 +65,7 @@ why_none() {
 }
 
 # --- the guest's module and its keys ------------------------------------------
-n=0 ready=""
-while [ $n -lt 450 ]; do
-	ready=$(xenstore-read "$G/ready" 2>/dev/null) && break
-	n=$((n + 1)); sleep 0.2
-done
+ready=$(domu_ready)
 case $ready in
 "1 "*) pass "module.loaded (${ready#1 })" ;;
 *) fail module.loaded "the domU did not load xfo_guest.ko: ${ready:-no answer in 90 s}"

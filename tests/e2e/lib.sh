@@ -74,6 +74,17 @@ probe() {
 eq() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -eq "$2" ]; }
 ge() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ]; }
 
+# domu_ready: what the domU's payload put in $G/ready once its module
+# loaded ("1 ..."), or nothing after 90 s.
+domu_ready() {
+	n=0 r=""
+	while [ $n -lt 450 ]; do
+		r=$(xenstore-read "$G/ready" 2>/dev/null) && break
+		n=$((n + 1)); sleep 0.2
+	done
+	echo "$r"
+}
+
 # domu SECS CMD...: runs CMD in the domU through the command channel of
 # tests/e2e/guest-domu.sh (the caller sets G, the domU's data/e2e path,
 # and SEQ=0); its output in /tmp/domu.out, shown indented; returns its
